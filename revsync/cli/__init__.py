@@ -1,0 +1,44 @@
+"""The `revsync` command line. Each command lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import EXIT_ERROR, RevsyncError
+from .emulator import emulator_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="revsync")
+def cli() -> None:
+    """Keep Revenium configuration in git: validate, plan, apply, drift, export."""
+
+
+cli.add_command(emulator_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user mistakes become messages and exit codes, never tracebacks."""
+    try:
+        code = cli.main(args=argv, prog_name="revsync", standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        code = EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_ERROR
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        code = EXIT_ERROR
+    except RevsyncError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(exc.hint, err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        code = 130
+    sys.exit(code or 0)

@@ -1,0 +1,381 @@
+"""What every emulated collection shares: scoping, paging, rendering, CRUD.
+
+Objects are stored in their *write* shape (flat ids) plus server fields, and rendered in
+the *read* shape (nested `{id,label,resourceType,...}` refs, `label`, `_links`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ApiError, bad_request, forbidden, not_found
+from ..ids import IdGenerator, decodable
+from ..store import Account, Store
+from ..validation import F, check
+
+Handler = Callable[["Ctx", dict[str, str], Any], tuple[int, Any]]
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class Ctx:
+    store: Store
+    account: Account
+    ids: IdGenerator
+    now: str
+    base: str  # e.g. http://127.0.0.1:8080/profitstream
+    params: dict[str, str]
+    path: str
+    registry: dict[str, Collection]
+
+    def collection(self, kind: str) -> Collection:
+        return self.registry[kind]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: str  # after /profitstream/v2/api, with {name} placeholders
+    handler: Handler
+
+
+class Collection:
+    kind = ""  # storage kind
+    segment = ""  # URL path after /v2/api/
+    embedded = ""  # key under _embedded in list pages
+    resource_type = ""
+    title = ""  # for messages: "Product with id X not found"
+    scope = "team"  # team | tenant
+    label_field = "name"
+    specs: dict[str, F] = {}
+    write_only: frozenset[str] = frozenset()
+    flat_refs: dict[str, tuple[str, str]] = {}  # write field -> (read field, kind)
+    flat_ref_lists: dict[str, tuple[str, str]] = {}
+    default_sort = "seq"
+    create_requires_scope = True
+
+    # routing -------------------------------------------------------------------------
+    def routes(self) -> list[Route]:
+        base = self.segment
+        return [
+            Route("GET", base, lambda c, p, b: self.list(c)),
+            Route("POST", base, lambda c, p, b: self.create(c, b)),
+            Route("GET", base + "/{id}", lambda c, p, b: self.get(c, p["id"])),
+            Route("PUT", base + "/{id}", lambda c, p, b: self.replace(c, p["id"], b)),
+            Route("DELETE", base + "/{id}", lambda c, p, b: self.delete(c, p["id"])),
+        ]
+
+    # scoping -------------------------------------------------------------------------
+    def scope_value(self, account: Account) -> str:
+        return account.team_id if self.scope == "team" else account.tenant_id
+
+    def read_scopes(self, ctx: Ctx) -> tuple[str, ...]:
+        return (self.scope_value(ctx.account),)
+
+    def check_team_param(self, ctx: Ctx, required: bool) -> None:
+        """`teamId` (or `tenantId` for tenant-level collections) must name the key's team."""
+        team = ctx.params.get("teamId")
+        tenant = ctx.params.get("tenantId")
+        if self.scope == "tenant":
+            if tenant is None and team is None:
+                if required:
+                    raise missing_param("tenantId")
+                return
+            if tenant is not None and tenant != ctx.account.tenant_id:
+                raise forbidden(f"Access denied for tenant {tenant}")
+            if team is not None and team != ctx.account.team_id:
+                raise forbidden(f"Access denied for team {team}")
+            return
+        if team is None:
+            if required:
+                raise missing_param("teamId")
+            return
+        if team != ctx.account.team_id:
+            raise forbidden(f"Access denied for team {team}")
+
+    def body_scope(self, ctx: Ctx, body: dict[str, Any]) -> None:
+        """On create/update the team (or tenant) comes from the body or the query string."""
+        field = "teamId" if self.scope == "team" else "tenantId"
+        value = body.get(field)
+        if value is None and self.scope == "tenant":
+            value = ctx.params.get("tenantId") or body.get("teamId") or ctx.params.get("teamId")
+            if value == ctx.account.team_id:
+                value = ctx.account.tenant_id
+        elif value is None:
+            value = ctx.params.get(field)
+        if value is None:
+            if self.create_requires_scope:
+                raise bad_request({field: "must not be null"})
+            return
+        if not isinstance(value, str) or value != self.scope_value(ctx.account):
+            raise forbidden(f"Access denied for {field} {value}")
+
+    def load(self, ctx: Ctx, ident: str) -> dict[str, Any]:
+        if not decodable(ident):
+            raise ApiError(400, f"failed to decode hashed id: {ident}")
+        found = ctx.store.get(self.kind, ident)
+        if found is None or found[0] not in self.read_scopes(ctx):
+            raise not_found(self.title, ident)
+        return found[1]
+
+    # CRUD -----------------------------------------------------------------------------
+    def list(self, ctx: Ctx) -> tuple[int, Any]:
+        self.check_team_param(ctx, required=True)
+        page, size = paging(ctx.params)
+        scopes = self.read_scopes(ctx)
+        sort_field, descending = sorting(ctx.params, self.default_sort)
+        if self.has_filters(ctx):
+            items = [o for o in ctx.store.all(self.kind, scopes) if self.matches(ctx, o)]
+            if sort_field != "seq":
+                items.sort(key=lambda o: str(o.get(sort_field) or ""), reverse=descending)
+            total = len(items)
+            items = items[page * size : (page + 1) * size]
+        else:
+            total = ctx.store.count(self.kind, scopes)
+            items = ctx.store.page(self.kind, scopes, page * size, size, sort_field, descending)
+        rendered = [self.render(ctx, o) for o in items]
+        return 200, paged(ctx, self.embedded, rendered, page, size, total)
+
+    def has_filters(self, ctx: Ctx) -> bool:
+        return bool(ctx.params.get("query"))
+
+    def matches(self, ctx: Ctx, obj: dict[str, Any]) -> bool:
+        query = (ctx.params.get("query") or "").lower()
+        return not query or query in str(obj.get(self.label_field) or "").lower()
+
+    def get(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
+        self.check_team_param(ctx, required=False)
+        return 200, self.render(ctx, self.load(ctx, ident))
+
+    def create(self, ctx: Ctx, body: Any) -> tuple[int, Any]:
+        body = require_object(body)
+        self.body_scope(ctx, body)
+        obj = self.accept(ctx, body, existing=None)
+        obj["id"] = new_id(ctx)
+        obj["created"] = obj["updated"] = ctx.now
+        self.server_fields(ctx, obj, existing=None)
+        ctx.store.insert(self.kind, self.scope_value(ctx.account), obj, self.name_of(obj))
+        return 200, self.render(ctx, obj)
+
+    def replace(self, ctx: Ctx, ident: str, body: Any) -> tuple[int, Any]:
+        self.check_team_param(ctx, required=False)
+        existing = self.load(ctx, ident)
+        body = require_object(body)
+        if body.get("teamId") is not None or body.get("tenantId") is not None:
+            self.body_scope(ctx, body)
+        obj = self.accept(ctx, body, existing=existing)
+        obj["id"] = existing["id"]
+        obj["created"] = existing["created"]
+        obj["updated"] = ctx.now
+        self.server_fields(ctx, obj, existing=existing)
+        ctx.store.update(self.kind, obj, self.name_of(obj))
+        return 200, self.render(ctx, obj)
+
+    def delete(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
+        self.check_team_param(ctx, required=False)
+        obj = self.load(ctx, ident)
+        self.before_delete(ctx, obj)
+        ctx.store.delete(self.kind, ident)
+        return 200, {
+            "id": ident,
+            "message": "Deleted",
+            "resourceType": self.resource_type,
+            "created": obj.get("created"),
+            "updated": ctx.now,
+            "_links": {"self": {"href": self.href(ctx, ident)}},
+        }
+
+    # hooks ----------------------------------------------------------------------------
+    def accept(self, ctx: Ctx, body: dict[str, Any], existing: dict | None) -> dict[str, Any]:
+        """Validate a write body; return the object to store (PUT: unsent fields become null)."""
+        errors: dict[str, str] = {}
+        clean = check(self.specs, body, errors)
+        if not errors:
+            self.validate(ctx, clean, errors, existing)
+        if errors:
+            raise bad_request(errors)
+        clean.pop("teamId", None)
+        clean.pop("tenantId", None)
+        return clean
+
+    def validate(
+        self, ctx: Ctx, obj: dict[str, Any], errors: dict[str, str], existing: dict | None
+    ) -> None:
+        """Referential and cross-field rules; add to `errors`."""
+
+    def server_fields(self, ctx: Ctx, obj: dict[str, Any], existing: dict | None) -> None:
+        """Fields the server owns (defaults, counters)."""
+
+    def before_delete(self, ctx: Ctx, obj: dict[str, Any]) -> None:
+        """Raise 409 when other objects still depend on this one."""
+
+    def name_of(self, obj: dict[str, Any]) -> str | None:
+        return obj.get(self.label_field)
+
+    # rendering ------------------------------------------------------------------------
+    def href(self, ctx: Ctx, ident: str) -> str:
+        return f"{ctx.base}/v2/api/{self.segment}/{ident}"
+
+    def render(self, ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in obj.items():
+            if key in self.write_only:
+                continue
+            if key in self.flat_refs:
+                read_field, kind = self.flat_refs[key]
+                out[read_field] = ref(ctx, kind, value)
+                continue
+            if key in self.flat_ref_lists:
+                read_field, kind = self.flat_ref_lists[key]
+                out[read_field] = [ref(ctx, kind, v) for v in value or []]
+                continue
+            spec = self.specs.get(key)
+            if value is None and spec is not None and spec.type == "array":
+                value = []
+            out[key] = value
+        out["label"] = obj.get(self.label_field)
+        out["resourceType"] = self.resource_type
+        out.update(self.scope_refs(ctx))
+        out["_links"] = {"self": {"href": self.href(ctx, obj["id"])}}
+        return out
+
+    def scope_refs(self, ctx: Ctx) -> dict[str, Any]:
+        if self.scope == "team":
+            return {"team": team_ref(ctx)}
+        return {"tenant": tenant_ref(ctx)}
+
+
+# helpers ------------------------------------------------------------------------------
+def missing_param(name: str) -> ApiError:
+    return ApiError(
+        400,
+        f"Required request parameter '{name}' for method parameter type String is not present",
+        {name: "is required"},
+    )
+
+
+def require_object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise ApiError(400, "JSON parse error: expected a JSON object")
+    return body
+
+
+def new_id(ctx: Ctx) -> str:
+    while True:
+        ident = ctx.ids.new()
+        if not ctx.store.exists(ident):
+            return ident
+
+
+def paging(params: dict[str, str]) -> tuple[int, int]:
+    try:
+        page = int(params.get("page", "0"))
+        size = int(params.get("size", str(DEFAULT_PAGE_SIZE)))
+    except ValueError:
+        raise ApiError(
+            400, "page and size must be integers", {"page": "must be an integer"}
+        ) from None
+    if page < 0 or size < 1:
+        raise ApiError(400, "page must be >= 0 and size >= 1", {"page": "out of range"})
+    return page, min(size, MAX_PAGE_SIZE)
+
+
+def sorting(params: dict[str, str], default: str) -> tuple[str, bool]:
+    raw = params.get("sort")
+    if not raw:
+        return default, False
+    field, _, direction = raw.partition(",")
+    return field or default, direction.upper() == "DESC"
+
+
+def paged(
+    ctx: Ctx, embedded: str, items: list[dict[str, Any]], page: int, size: int, total: int
+) -> dict[str, Any]:
+    pages = math.ceil(total / size) if total else 0
+    here = f"{ctx.base}{ctx.path}"
+
+    def link(number: int) -> dict[str, str]:
+        params = {k: v for k, v in ctx.params.items() if k not in ("page", "size")}
+        params.update(page=str(number), size=str(size))
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        return {"href": f"{here}?{query}"}
+
+    links: dict[str, Any] = {"self": link(page)}
+    if pages:
+        links["first"] = link(0)
+        links["last"] = link(pages - 1)
+    if page + 1 < pages:
+        links["next"] = link(page + 1)
+    if page > 0:
+        links["prev"] = link(page - 1)
+    body: dict[str, Any] = {}
+    if items:
+        body["_embedded"] = {embedded: items}
+    body["_links"] = links
+    body["page"] = {"size": size, "totalElements": total, "totalPages": pages, "number": page}
+    return body
+
+
+def ref(ctx: Ctx, kind: str, ident: str | None) -> dict[str, Any] | None:
+    """A nested ResourceMetadata reference, as GET returns related objects."""
+    if ident is None:
+        return None
+    collection = ctx.collection(kind)
+    found = ctx.store.get(kind, ident)
+    obj = found[1] if found else {}
+    return {
+        "id": ident,
+        "label": obj.get(collection.label_field),
+        "resourceType": collection.resource_type,
+        "created": obj.get("created"),
+        "updated": obj.get("updated"),
+        "_links": {"self": {"href": collection.href(ctx, ident)}},
+    }
+
+
+def team_ref(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "id": ctx.account.team_id,
+        "label": ctx.account.team_name,
+        "resourceType": "team",
+        "_links": {"self": {"href": f"{ctx.base}/v2/api/teams/{ctx.account.team_id}"}},
+    }
+
+
+def tenant_ref(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "id": ctx.account.tenant_id,
+        "label": ctx.account.team_name,
+        "resourceType": "tenant",
+        "_links": {"self": {"href": f"{ctx.base}/v2/api/tenants/{ctx.account.tenant_id}"}},
+    }
+
+
+def owner_ref(ctx: Ctx, owner_id: str | None) -> dict[str, Any] | None:
+    if owner_id is None:
+        return None
+    return {
+        "id": owner_id,
+        "label": f"owner-{owner_id}@emulator.revenium.local",
+        "resourceType": "user",
+        "_links": {"self": {"href": f"{ctx.base}/v2/api/users/{owner_id}"}},
+    }
+
+
+def exists_in_scope(ctx: Ctx, kind: str, ident: Any) -> bool:
+    if not isinstance(ident, str) or not decodable(ident):
+        return False
+    found = ctx.store.get(kind, ident)
+    return found is not None and found[0] in ctx.collection(kind).read_scopes(ctx)
+
+
+def referencing(
+    ctx: Ctx, kind: str, predicate: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    collection = ctx.collection(kind)
+    return [o for o in ctx.store.all(kind, collection.read_scopes(ctx)) if predicate(o)]

@@ -1,0 +1,42 @@
+"""Slack configurations (§8 decision): full CRUD, `webhookUrl` write-only."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import conflict
+from ..validation import F
+from .base import Collection, Ctx, referencing
+
+URL = re.compile(r"^https?://\S+$")
+
+
+class SlackConfigurations(Collection):
+    kind = "slack"
+    segment = "configurations/slack"
+    embedded = "slackConfigurationResourceList"
+    resource_type = "slack_configuration"
+    title = "Slack configuration"
+    write_only = frozenset({"webhookUrl"})
+    specs = {
+        "name": F("string", required=True),
+        "channelName": F("string", required=True),
+        "webhookUrl": F("string", required=True),
+        "teamId": F("string"),
+    }
+
+    def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
+        if not URL.match(obj["webhookUrl"]):
+            errors["webhookUrl"] = "must be an http(s) URL"
+
+    def before_delete(self, ctx: Ctx, obj: dict) -> None:
+        ident = obj["id"]
+        rules = referencing(ctx, "anomaly", lambda a: ident in (a.get("slackConfigurations") or []))
+        if rules:
+            raise conflict(f"Slack configuration {ident} is used by {len(rules)} alert rule(s)")
+
+    def render(self, ctx: Ctx, obj: dict) -> dict[str, Any]:
+        out = super().render(ctx, obj)
+        out["teamName"] = ctx.account.team_name
+        return out

@@ -1,0 +1,192 @@
+"""SQLite persistence for the emulator: one row per object, the object as JSON.
+
+All access goes through one lock; the emulator serialises request handling anyway so that
+multi-step operations (check references, then write) are atomic like a database transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind  TEXT NOT NULL,
+    id    TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL,
+    name  TEXT,
+    data  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_kind_scope ON objects (kind, scope, seq);
+CREATE INDEX IF NOT EXISTS objects_kind_scope_id ON objects (kind, scope, id);
+CREATE TABLE IF NOT EXISTS accounts (
+    api_key   TEXT PRIMARY KEY,
+    team_id   TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    owner_id  TEXT NOT NULL,
+    team_name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+SORTABLE_COLUMNS = {"id": "id", "name": "name", "email": "name", "seq": "seq"}
+
+
+@dataclass(frozen=True)
+class Account:
+    api_key: str
+    team_id: str
+    tenant_id: str
+    owner_id: str
+    team_name: str
+
+
+class Store:
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.lock:
+            self._db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # accounts -------------------------------------------------------------------------
+    def add_account(self, account: Account) -> None:
+        with self.lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?)",
+                (
+                    account.api_key,
+                    account.team_id,
+                    account.tenant_id,
+                    account.owner_id,
+                    account.team_name,
+                ),
+            )
+
+    def account(self, api_key: str) -> Account | None:
+        with self.lock:
+            row = self._db.execute(
+                "SELECT api_key, team_id, tenant_id, owner_id, team_name FROM accounts"
+                " WHERE api_key = ?",
+                (api_key,),
+            ).fetchone()
+        return Account(*row) if row else None
+
+    def accounts(self) -> list[Account]:
+        with self.lock:
+            rows = self._db.execute(
+                "SELECT api_key, team_id, tenant_id, owner_id, team_name FROM accounts"
+            ).fetchall()
+        return [Account(*row) for row in rows]
+
+    # objects --------------------------------------------------------------------------
+    def insert(self, kind: str, scope: str, obj: dict[str, Any], name: str | None) -> None:
+        with self.lock:
+            self._db.execute(
+                "INSERT INTO objects (kind, id, scope, name, data) VALUES (?, ?, ?, ?, ?)",
+                (kind, obj["id"], scope, name, json.dumps(obj)),
+            )
+
+    def update(self, kind: str, obj: dict[str, Any], name: str | None) -> None:
+        with self.lock:
+            self._db.execute(
+                "UPDATE objects SET data = ?, name = ? WHERE kind = ? AND id = ?",
+                (json.dumps(obj), name, kind, obj["id"]),
+            )
+
+    def delete(self, kind: str, ident: str) -> None:
+        with self.lock:
+            self._db.execute("DELETE FROM objects WHERE kind = ? AND id = ?", (kind, ident))
+
+    def get(self, kind: str, ident: str) -> tuple[str, dict[str, Any]] | None:
+        with self.lock:
+            row = self._db.execute(
+                "SELECT scope, data FROM objects WHERE kind = ? AND id = ?", (kind, ident)
+            ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def exists(self, ident: str) -> bool:
+        with self.lock:
+            return (
+                self._db.execute("SELECT 1 FROM objects WHERE id = ?", (ident,)).fetchone()
+                is not None
+            )
+
+    def count(self, kind: str, scopes: tuple[str, ...]) -> int:
+        marks = ",".join("?" * len(scopes))
+        with self.lock:
+            return self._db.execute(
+                f"SELECT COUNT(*) FROM objects WHERE kind = ? AND scope IN ({marks})",
+                (kind, *scopes),
+            ).fetchone()[0]
+
+    def page(
+        self,
+        kind: str,
+        scopes: tuple[str, ...],
+        offset: int,
+        limit: int,
+        order: str = "seq",
+        descending: bool = False,
+    ) -> list[dict[str, Any]]:
+        column = SORTABLE_COLUMNS.get(order, "seq")
+        direction = "DESC" if descending else "ASC"
+        marks = ",".join("?" * len(scopes))
+        with self.lock:
+            rows = self._db.execute(
+                f"SELECT data FROM objects WHERE kind = ? AND scope IN ({marks})"
+                f" ORDER BY {column} {direction}, seq ASC LIMIT ? OFFSET ?",
+                (kind, *scopes, limit, offset),
+            ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def all(self, kind: str, scopes: tuple[str, ...]) -> list[dict[str, Any]]:
+        marks = ",".join("?" * len(scopes))
+        with self.lock:
+            rows = self._db.execute(
+                f"SELECT data FROM objects WHERE kind = ? AND scope IN ({marks}) ORDER BY seq",
+                (kind, *scopes),
+            ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def scope_of(self, kind: str, ident: str) -> str | None:
+        found = self.get(kind, ident)
+        return found[0] if found else None
+
+    def wipe_objects(self) -> None:
+        with self.lock:
+            self._db.execute("DELETE FROM objects")
+            self._db.execute("DELETE FROM meta")
+
+    # meta -----------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        with self.lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
