@@ -9,6 +9,8 @@ import click
 from .. import __version__
 from ..errors import EXIT_ERROR, RevsyncError
 from .emulator import emulator_command
+from .schema import schema_command
+from .validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,7 +19,8 @@ def cli() -> None:
     """Keep Revenium configuration in git: validate, plan, apply, drift, export."""
 
 
-cli.add_command(emulator_command)
+for command in (validate_command, schema_command, emulator_command):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,84 @@
+"""How many requests per second the emulator sustains on loopback (rate limit off).
+
+    make bench-emulator        # or: python benchmarks/emulator.py [--seconds 5]
+
+Target: >= 500 req/s for list pages and for creates, so the emulator is never the
+bottleneck of the other benchmarks. Prints a table; writes benchmarks/results/emulator.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from _emulator_process import emulator_process
+
+KEY = "hak_emulator_local_dev_key"
+TEAM = "EMUteam"
+
+
+def hammer(api_url: str, clients: int, seconds: float, request) -> tuple[int, int]:
+    """Run `request(client, i)` from `clients` threads for `seconds`; count successes."""
+    done = [0] * clients
+    failed = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def worker(n: int) -> None:
+        with httpx.Client(base_url=api_url + "/v2/api", headers={"x-api-key": KEY}) as client:
+            i = 0
+            while time.monotonic() < stop:
+                response = request(client, n * 10_000_000 + i)
+                i += 1
+                if response.status_code == 200:
+                    done[n] += 1
+                else:
+                    failed[n] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done), sum(failed)
+
+
+def create(client: httpx.Client, i: int) -> httpx.Response:
+    body = {"name": f"element-{i}", "type": "NUMBER", "teamId": TEAM}
+    return client.post("/metering-element-definitions", json=body)
+
+
+def list_page(client: httpx.Client, i: int) -> httpx.Response:
+    params = {"teamId": TEAM, "size": 100, "page": i % 10}
+    return client.get("/metering-element-definitions", params=params)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=4.0)
+    args = parser.parse_args()
+    rows = []
+    with emulator_process("--rate-limit", "0") as api_url:
+        for clients in (1, 4):
+            ok, bad = hammer(api_url, clients, args.seconds, create)
+            rows.append(("POST create", clients, ok / args.seconds, bad))
+        for clients in (1, 4):
+            ok, bad = hammer(api_url, clients, args.seconds, list_page)
+            rows.append(("GET list page (100 items)", clients, ok / args.seconds, bad))
+    print(f"{'scenario':<28}{'clients':>8}{'req/s':>10}{'errors':>8}")
+    for name, clients, rate, bad in rows:
+        print(f"{name:<28}{clients:>8}{rate:>10.0f}{bad:>8}")
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    data = [
+        {"scenario": n, "clients": c, "requests_per_second": round(r, 1), "errors": b}
+        for n, c, r, b in rows
+    ]
+    (out / "emulator.json").write_text(json.dumps(data, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

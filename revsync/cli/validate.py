@@ -1,0 +1,63 @@
+"""`revsync validate`: offline checks, every error at once, with file:line:col."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..errors import EXIT_INVALID, EXIT_OK
+from ..manifest.load import LoadResult, load
+
+
+def report_problems(result: LoadResult, err: bool = False) -> None:
+    for problem in result.errors:
+        click.echo(str(problem), err=err)
+    for problem in result.warnings:
+        click.echo(f"warning: {problem}", err=err)
+
+
+def validation_json(result: LoadResult) -> dict:
+    return {
+        "version": 1,
+        "valid": result.ok,
+        "files": result.state.files,
+        "objects": len(result.state.all()),
+        "errors": [p.as_dict() for p in result.errors],
+        "warnings": [p.as_dict() for p in result.warnings],
+    }
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="References to objects not in the manifests are errors (instead of warnings).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> int:
+    """Check manifests offline: YAML, JSON Schema, references, duplicates.
+
+    Exit 0 when valid, 3 when not. Nothing is sent to Revenium.
+    """
+    result = load(paths, strict=strict)
+    if output == "json":
+        click.echo(json.dumps(validation_json(result), indent=2))
+    else:
+        report_problems(result)
+        files = len(result.state.files)
+        objects = len(result.state.all())
+        if result.ok:
+            click.echo(f"valid: {objects} objects in {files} file(s)")
+        else:
+            n = len(result.errors)
+            click.echo(f"invalid: {n} error{'s' if n != 1 else ''} in {files} file(s)", err=True)
+    return EXIT_OK if result.ok else EXIT_INVALID

@@ -1,0 +1,1 @@
+"""The sync engine: live state, plan, apply."""

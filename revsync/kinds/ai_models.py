@@ -1,0 +1,175 @@
+"""AI models and their pricing (§6).
+
+Revenium has no update for models: prices change with PATCH, pricing dimensions with a
+batch save that replaces the whole set. A model that exists only in the GLOBAL catalog is
+cloned into the team first. GLOBAL models are never modified or deleted.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..engine.steps import Lookup, Step
+from ..manifest.model import Entry, Problem
+from .base import Account, Kind, KindContext, LiveObject, NameIndex, Unplannable
+
+PRICE_FIELDS = (
+    "inputCostPerToken",
+    "outputCostPerToken",
+    "cacheCreationCostPerInputToken",
+    "cacheCreation1hrCostPerInputToken",
+    "cacheReadCostPerInputToken",
+)
+DIMENSIONS = "pricingDimensions"
+DIMENSION_KEY = (
+    "modality",
+    "billingUnit",
+    "costType",
+    "direction",
+    "operationSubtype",
+    "attributes",
+)
+
+
+class AiModels(Kind):
+    name = "aiModels"
+    title = "AI model"
+    schema_def = "aiModel"
+    api_path = "/v2/api/sources/ai/models"
+    key_fields = ("name", "provider")
+    server_fields = frozenset({"priceOverridden", "priceOverrideReason", "modelType"})
+    nested_ids = ("pricingDimensions[]",)
+    unordered = {DIMENSIONS: DIMENSION_KEY}
+    merge_compare = True
+
+    def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        return (key[0], key[1].upper()) if len(key) == 2 else key
+
+    def read(self, lister: Any, account: Account) -> list[LiveObject]:
+        base = self.read_params(account)
+        custom = lister(self.api_path, {**base, "modelType": "CUSTOM"})
+        catalog = lister(self.api_path, {**base, "modelType": "GLOBAL"})
+        return [self.live_object(raw, True, "CUSTOM") for raw in custom] + [
+            self.live_object(raw, False, "GLOBAL") for raw in catalog
+        ]
+
+    def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
+        raw = copy.deepcopy(raw)
+        for dim in raw.get(DIMENSIONS) or []:
+            if isinstance(dim, dict):
+                dim.pop("isGlobal", None)
+        return super().normalize_live(raw, names)
+
+    def check(self, entry: Entry) -> list[Problem]:
+        problems = []
+        seen: dict[tuple, int] = {}
+        for i, dim in enumerate(entry.fields.get(DIMENSIONS) or []):
+            if not isinstance(dim, dict):
+                continue
+            key = tuple(dim.get(f) for f in DIMENSION_KEY)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        f"pricingDimensions[{i}] repeats pricingDimensions[{seen[key]}] "
+                        f"(same {', '.join(DIMENSION_KEY)})",
+                        entry.where((DIMENSIONS, i)),
+                        entry.address,
+                    )
+                )
+            seen.setdefault(key, i)
+        return problems
+
+    def lookup(self, entry: Entry, account: Account) -> Lookup:
+        params = {**self.read_params(account), "modelType": "CUSTOM"}
+        return Lookup(self.api_path, params, {"name": entry.key[0], "provider": entry.key[1]})
+
+    def create_baseline(self, entry: Entry, ctx: KindContext) -> LiveObject | None:
+        wanted = self.fold(entry.key)
+        for live in ctx.live.get(self.name, []):
+            if live.origin == "GLOBAL" and self.fold(live.key) == wanted:
+                return live
+        return None
+
+    def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
+        dims = body.pop(DIMENSIONS, None)
+        source = self.create_baseline(entry, ctx)
+        params = self.write_params(ctx.account)
+        if source is not None:
+            self._clone_keeps(entry, source)
+            prices = {k: body[k] for k in PRICE_FIELDS if body.get(k) is not None}
+            steps = [
+                Step(
+                    "POST",
+                    f"{self.api_path}/{{source}}/clone".replace("{source}", source.id),
+                    params,
+                    prices,
+                    capture_id=True,
+                    lookup=self.lookup(entry, ctx.account),
+                    description=f"clone GLOBAL model {source.name}",
+                )
+            ]
+        else:
+            missing = [k for k in PRICE_FIELDS[:2] if body.get(k) is None]
+            if missing:
+                raise Unplannable(
+                    f"no model {entry.name} exists in the GLOBAL catalog, so a custom model "
+                    f"is created, and that needs {' and '.join(missing)}"
+                )
+            steps = super().create_steps(entry, body, ctx)
+        if dims is not None:
+            steps.append(self._save_dimensions(dims, ctx))
+        return steps
+
+    def _clone_keeps(self, entry: Entry, source: LiveObject) -> None:
+        """A clone takes the GLOBAL model's other fields; they cannot be set differently."""
+        differing = [
+            f
+            for f, v in entry.fields.items()
+            if f not in (*PRICE_FIELDS, DIMENSIONS, "name", "provider", "id")
+            and source.raw.get(f) != v
+        ]
+        if differing:
+            raise Unplannable(
+                f"{', '.join(sorted(differing))} cannot be set: the model is cloned from the "
+                "GLOBAL catalog and Revenium has no update for models (only prices and "
+                "pricing dimensions can change)"
+            )
+
+    def update_steps(
+        self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext
+    ) -> list[Step]:
+        fixed = sorted(changed - set(PRICE_FIELDS) - {DIMENSIONS})
+        if fixed:
+            raise Unplannable(
+                f"{', '.join(fixed)} cannot be changed: Revenium has no update for AI models "
+                "(only prices via PATCH and pricing dimensions); change them in Revenium or "
+                "delete the model and let revsync create it again"
+            )
+        steps = []
+        prices = {k: body[k] for k in PRICE_FIELDS if k in changed and body.get(k) is not None}
+        if prices:
+            steps.append(
+                Step(
+                    "PATCH",
+                    self.item_path(),
+                    self.write_params(ctx.account),
+                    prices,
+                    description="price the model",
+                )
+            )
+        if DIMENSIONS in changed:
+            steps.append(self._save_dimensions(body.get(DIMENSIONS) or [], ctx))
+        return steps
+
+    def _save_dimensions(self, dims: list[dict[str, Any]], ctx: KindContext) -> Step:
+        return Step(
+            "PUT",
+            f"{self.item_path()}/pricing/dimensions",
+            self.write_params(ctx.account),
+            dims,
+            description="save the full set of pricing dimensions",
+        )
+
+
+KIND = AiModels()

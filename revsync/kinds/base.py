@@ -1,0 +1,356 @@
+"""What a resource kind declares, and the generic behaviour every kind shares.
+
+A kind module subclasses `Kind`, sets its declarations (API path, natural key, references,
+server-owned fields, defaults, unordered lists) and overrides a hook only where the
+Revenium API really differs. The planner and executor know no kind by name.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+from urllib.parse import quote
+
+from ..engine.steps import Lookup, Step
+from ..manifest.model import Entry, Problem, plain
+from . import normalize, paths
+
+COMMON_SERVER_FIELDS = frozenset(
+    {
+        "id",
+        "created",
+        "updated",
+        "label",
+        "resourceType",
+        "_links",
+        "team",
+        "owner",
+        "tenant",
+        "teamId",
+        "ownerId",
+        "tenantId",
+    }
+)
+UNKNOWN_ID_PREFIX = "#id:"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another kind: by name in manifests, by id (or key) in the API.
+
+    field:     manifest field holding the name(s), inside `container`
+    target:    the referenced kind
+    write:     API body field that takes the id(s)
+    read:      where a live object carries the id(s), relative to `container`
+    raw:       escape hatch: a manifest field holding API ids directly
+    by_key:    the API takes the target's natural key itself (a subscriber's email)
+    """
+
+    field: str
+    target: str
+    write: str
+    read: str
+    raw: str | None = None
+    container: str = ""
+    many: bool = False
+    required: bool = False
+    by_key: bool = False
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who revsync acts as: the ids the API wants in queries and bodies."""
+
+    team_id: str
+    tenant_id: str
+    owner_id: str | None = None
+
+
+@dataclass
+class LiveObject:
+    kind: str
+    id: str
+    key: tuple[str, ...]
+    raw: dict[str, Any]
+    managed: bool = True  # False: revsync never changes or deletes it (GLOBAL models)
+    origin: str = ""  # e.g. "GLOBAL" / "CUSTOM" for models
+
+    @property
+    def name(self) -> str:
+        return "/".join(self.key)
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def fingerprint(self) -> str:
+        content = {k: v for k, v in self.raw.items() if k != "_links"}
+        blob = json.dumps(content, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:32]
+
+
+class Binder(Protocol):
+    def resolve(self, kind: str, name: str, entry: Entry, field_path: str) -> Any:
+        """A live id, or a `{"$ref": ...}` placeholder for an object this plan creates."""
+        ...
+
+
+class NameIndex(Protocol):
+    def name_of(self, kind: str, ident: str) -> str | None: ...
+
+
+class Unplannable(Exception):
+    """This entry cannot be brought to the desired state through the API; say why."""
+
+
+@dataclass
+class KindContext:
+    """What step builders may consult: the account and every live object read."""
+
+    account: Account
+    live: dict[str, list[LiveObject]] = field(default_factory=dict)
+
+
+class Kind:
+    # identity ---------------------------------------------------------------------------
+    name: ClassVar[str]  # manifest key, e.g. "products"
+    title: ClassVar[str]  # singular for messages, e.g. "product"
+    schema_def: ClassVar[str]  # $defs entry in schemas/manifest.schema.json
+    api_path: ClassVar[str]  # e.g. "/v2/api/products"
+    key_fields: ClassVar[tuple[str, ...]] = ("name",)
+    refs: ClassVar[tuple[Ref, ...]] = ()
+
+    # API conventions --------------------------------------------------------------------
+    scope_param: ClassVar[str] = "teamId"  # query parameter naming the team on every call
+    list_params: ClassVar[dict[str, str]] = {}
+    body_scope: ClassVar[tuple[str, ...]] = ("teamId",)  # ids injected into write bodies
+    write_query_scope: ClassVar[bool] = True  # also put teamId/tenantId on write queries
+
+    # normalisation ----------------------------------------------------------------------
+    server_fields: ClassVar[frozenset[str]] = frozenset()
+    nested_ids: ClassVar[tuple[str, ...]] = ()  # containers whose "id" the server owns
+    secret_fields: ClassVar[frozenset[str]] = frozenset()  # always masked
+    write_only: ClassVar[frozenset[str]] = frozenset()  # never returned by GET
+    create_only: ClassVar[frozenset[str]] = frozenset()  # sent on create, not compared
+    defaults: ClassVar[dict[str, Any]] = {}  # what the API fills when not sent
+    unordered: ClassVar[dict[str, tuple[str, ...] | None]] = {}
+    datetime_fields: ClassVar[tuple[str, ...]] = ()
+    merge_compare: ClassVar[bool] = False  # True: only fields the manifest sets are compared
+
+    # identity -----------------------------------------------------------------------------
+    def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        """How keys compare (subscriber emails ignore case)."""
+        return key
+
+    def key_of(self, fields: dict[str, Any]) -> tuple[str, ...] | None:
+        values = [fields.get(f) for f in self.key_fields]
+        if not all(isinstance(v, str) and v for v in values):
+            return None
+        return tuple(values)  # type: ignore[arg-type]
+
+    def live_key(self, raw: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(str(raw.get(f) or "") for f in self.key_fields)
+
+    def check(self, entry: Entry) -> list[Problem]:
+        """Kind-specific rules beyond the JSON Schema (offline)."""
+        return []
+
+    # reading ------------------------------------------------------------------------------
+    def scope_value(self, account: Account) -> str:
+        return account.tenant_id if self.scope_param == "tenantId" else account.team_id
+
+    def read_params(self, account: Account) -> dict[str, str]:
+        return {self.scope_param: self.scope_value(account), **self.list_params}
+
+    def read(self, lister: Any, account: Account) -> list[LiveObject]:
+        """Every live object of this kind, a list page at a time."""
+        raws = lister(self.api_path, self.read_params(account))
+        return [self.live_object(raw) for raw in raws]
+
+    def live_object(
+        self, raw: dict[str, Any], managed: bool = True, origin: str = ""
+    ) -> LiveObject:
+        return LiveObject(self.name, str(raw.get("id")), self.live_key(raw), raw, managed, origin)
+
+    # normalisation --------------------------------------------------------------------------
+    def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
+        obj = copy.deepcopy(raw)
+        for ref in self.refs:
+            for _, container in paths.containers(obj, ref.container):
+                found = paths.values(container, ref.read)
+                container.pop(paths.root(ref.read), None)
+                if ref.raw:
+                    container.pop(ref.raw, None)
+                converted = [self._live_ref_name(ref, v, names) for v in found if v is not None]
+                container[ref.field] = converted if ref.many else (converted or [None])[0]
+        for name in COMMON_SERVER_FIELDS | self.server_fields:
+            obj.pop(name, None)
+        return self.canonical(obj)
+
+    def _live_ref_name(self, ref: Ref, value: Any, names: NameIndex) -> str:
+        if ref.by_key:
+            return str(value)
+        return names.name_of(ref.target, str(value)) or f"{UNKNOWN_ID_PREFIX}{value}"
+
+    def normalize_desired(self, fields: dict[str, Any], names: NameIndex) -> dict[str, Any]:
+        obj = plain(fields)
+        obj.pop("id", None)
+        for ref in self.refs:
+            if not ref.raw:
+                continue
+            for _, container in paths.containers(obj, ref.container):
+                if ref.raw not in container:
+                    continue
+                ids = container.pop(ref.raw)
+                if ref.by_key:
+                    container[ref.field] = ids
+                    continue
+                items = ids if isinstance(ids, list) else [ids]
+                converted = [
+                    names.name_of(ref.target, str(i)) or f"{UNKNOWN_ID_PREFIX}{i}" for i in items
+                ]
+                container[ref.field] = converted if ref.many else converted[0]
+        return self.canonical(obj)
+
+    def canonical(self, obj: dict[str, Any]) -> dict[str, Any]:
+        normalize.apply_defaults(obj, self.defaults)
+        normalize.remove_ids(obj, self.nested_ids)
+        for path in self.datetime_fields:
+            parent_path, _, leaf = path.rpartition(".")
+            for _, container in paths.containers(obj, parent_path):
+                if leaf in container:
+                    container[leaf] = normalize.canonical_datetime(container[leaf])
+        for name in self.write_only | self.create_only:
+            obj.pop(name, None)
+        for ref in self.refs:
+            if ref.by_key:
+                for _, container in paths.containers(obj, ref.container):
+                    value = container.get(ref.field)
+                    if isinstance(value, str):
+                        container[ref.field] = self._fold_ref(ref, value)
+        obj = normalize.numbers(normalize.drop_empty(obj))
+        normalize.sort_lists(obj, {**self._ref_lists(), **self.unordered})
+        return obj
+
+    def _fold_ref(self, ref: Ref, value: str) -> str:
+        return value.lower() if "@" in value else value
+
+    def _ref_lists(self) -> dict[str, tuple[str, ...] | None]:
+        out: dict[str, tuple[str, ...] | None] = {}
+        for ref in self.refs:
+            if ref.many:
+                prefix = f"{ref.container}." if ref.container else ""
+                out[f"{prefix}{ref.field}"] = None
+        return out
+
+    # write bodies ---------------------------------------------------------------------------
+    def body(self, entry: Entry, binder: Binder, account: Account) -> dict[str, Any]:
+        """The full request body for the entry (PUT replaces, so always the full object)."""
+        obj = plain(entry.fields)
+        obj.pop("id", None)
+        for ref in self.refs:
+            for at, container in paths.containers(obj, ref.container):
+                names = container.pop(ref.field, None)
+                raw = container.pop(ref.raw, None) if ref.raw else None
+                where = paths.fmt((*at, ref.field))
+                if names is not None:
+                    items = names if isinstance(names, list) else [names]
+                    ids = [binder.resolve(ref.target, str(n), entry, where) for n in items]
+                elif raw is not None:
+                    ids = raw if isinstance(raw, list) else [raw]
+                else:
+                    continue
+                container[ref.write] = ids if ref.many else ids[0]
+        normalize.apply_defaults(obj, self.defaults)
+        for scope_field in self.body_scope:
+            value = {
+                "teamId": account.team_id,
+                "tenantId": account.tenant_id,
+                "ownerId": account.owner_id,
+            }[scope_field]
+            obj[scope_field] = value
+        return obj
+
+    def write_params(self, account: Account) -> dict[str, str]:
+        if not self.write_query_scope:
+            return {}
+        return {self.scope_param: self.scope_value(account)}
+
+    def item_path(self) -> str:
+        return f"{self.api_path}/{{id}}"
+
+    def lookup(self, entry: Entry, account: Account) -> Lookup:
+        match = {f: v for f, v in zip(self.key_fields, entry.key, strict=True)}
+        return Lookup(self.api_path, self.read_params(account), match)
+
+    # steps ----------------------------------------------------------------------------------
+    def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
+        return [
+            Step(
+                "POST",
+                self.api_path,
+                self.write_params(ctx.account),
+                body,
+                capture_id=True,
+                lookup=self.lookup(entry, ctx.account),
+                description=f"create {self.title}",
+            )
+        ]
+
+    def update_steps(
+        self,
+        live: LiveObject,
+        body: dict[str, Any],
+        changed: set[str],
+        ctx: KindContext,
+    ) -> list[Step]:
+        """`changed` holds the top-level manifest fields that differ."""
+        for name in self.create_only:
+            if name in live.raw:
+                body[name] = live.raw[name]
+        return [
+            Step(
+                "PUT",
+                self.item_path(),
+                self.write_params(ctx.account),
+                body,
+                description=f"replace {self.title}",
+            )
+        ]
+
+    def delete_steps(self, live: LiveObject, ctx: KindContext) -> list[Step]:
+        return [
+            Step(
+                "DELETE",
+                self.item_path(),
+                self.write_params(ctx.account),
+                missing_ok=True,
+                description=f"delete {self.title}",
+            )
+        ]
+
+    def create_baseline(self, entry: Entry, ctx: KindContext) -> LiveObject | None:
+        """A live object a create starts from (a GLOBAL model that will be cloned)."""
+        return None
+
+    def deletable(self, live: LiveObject) -> str | None:
+        """None if revsync may delete it; otherwise the reason it may not."""
+        return None if live.managed else f"{live.origin or 'unmanaged'} objects are never deleted"
+
+    # references of live objects (delete ordering) ---------------------------------------------
+    def live_refs(self, raw: dict[str, Any]) -> list[tuple[str, str, bool]]:
+        """(target kind, id or key, by_key) for every reference a live object holds."""
+        out = []
+        for ref in self.refs:
+            for _, container in paths.containers(raw, ref.container):
+                for value in paths.values(container, ref.read):
+                    if value is not None:
+                        out.append((ref.target, str(value), ref.by_key))
+        return out
+
+
+def quote_id(ident: str) -> str:
+    return quote(ident, safe="")

@@ -1,0 +1,89 @@
+"""A tiny path language for nested fields: `plan.elements[].element`.
+
+`a.b` walks mappings; `a[]` walks every item of the list under `a`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Step = str | int
+
+
+def split(path: str) -> list[str]:
+    return [p for p in path.split(".") if p]
+
+
+def containers(obj: Any, path: str) -> Iterator[tuple[tuple[Step, ...], dict[str, Any]]]:
+    """Every mapping reached by `path` (with its concrete path), e.g. each plan element."""
+    yield from _walk(obj, split(path), ())
+
+
+def _walk(obj: Any, parts: list[str], at: tuple[Step, ...]):
+    if not parts:
+        if isinstance(obj, dict):
+            yield at, obj
+        return
+    head, rest = parts[0], parts[1:]
+    many = head.endswith("[]")
+    name = head[:-2] if many else head
+    if not isinstance(obj, dict) or obj.get(name) is None:
+        return
+    value = obj[name]
+    if many:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _walk(item, rest, (*at, name, i))
+    else:
+        yield from _walk(value, rest, (*at, name))
+
+
+def get(obj: Any, path: str) -> Any:
+    """The value at a path without `[]` steps (or None)."""
+    for part in split(path):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+def values(obj: Any, path: str) -> list[Any]:
+    """Values at a path that may contain `[]` (e.g. `organizations[].id`)."""
+    out: list[Any] = []
+    _collect(obj, split(path), out)
+    return out
+
+
+def _collect(obj: Any, parts: list[str], out: list[Any]) -> None:
+    if not parts:
+        out.append(obj)
+        return
+    head, rest = parts[0], parts[1:]
+    many = head.endswith("[]")
+    name = head[:-2] if many else head
+    if not isinstance(obj, dict) or obj.get(name) is None:
+        return
+    value = obj[name]
+    if many:
+        for item in value if isinstance(value, list) else []:
+            _collect(item, rest, out)
+    else:
+        _collect(value, rest, out)
+
+
+def root(path: str) -> str:
+    """The first field of a relative path: `product.id` -> `product`."""
+    first = split(path)[0]
+    return first[:-2] if first.endswith("[]") else first
+
+
+def fmt(path: tuple[Step, ...]) -> str:
+    """`("plan", "tiers", 0, "upTo")` -> `plan.tiers[0].upTo`."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += f".{step}" if out else str(step)
+    return out

@@ -1,0 +1,106 @@
+"""Subscriptions (§3): product, subscriber (by email) and organization by name.
+
+A product change goes through PATCH (the API's upgrade/downgrade operation); everything
+else through PUT, which replaces the whole subscription.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..engine.steps import Step
+from .base import Kind, KindContext, LiveObject, NameIndex, Ref
+
+
+class Subscriptions(Kind):
+    name = "subscriptions"
+    title = "subscription"
+    schema_def = "subscription"
+    api_path = "/v2/api/subscriptions"
+    refs = (
+        Ref(
+            "product",
+            "products",
+            write="productId",
+            read="product.id",
+            raw="productId",
+            required=True,
+        ),
+        Ref(
+            "subscriber",
+            "subscribers",
+            write="subscriberEmail",
+            read="client.label",
+            raw="subscriberEmail",
+            required=True,
+            by_key=True,
+        ),
+        Ref(
+            "organization",
+            "organizations",
+            write="organizationId",
+            read="organization.id",
+            raw="organizationId",
+        ),
+        Ref(
+            "namedOrganizations",
+            "organizations",
+            write="namedOrganizationIds",
+            read="namedOrganizations[].id",
+            raw="namedOrganizationIds",
+            many=True,
+        ),
+    )
+    body_scope = ("teamId", "ownerId")
+    server_fields = frozenset(
+        {
+            "account",
+            "credentials",
+            "periodStart",
+            "periodEnd",
+            "periodCallCountConsumed",
+            "wentOverSubscriptionQuota",
+            "quotas",
+            "clientEmailAddress",
+            "provisionedCredentialExternalId",
+        }
+    )
+    datetime_fields = ("start", "expiration", "trialEnd")
+    unordered = {
+        "tags": None,
+        "credentialIds": None,
+        "namedSubscribers": None,
+        "additionalInvoiceRecipients": None,
+        "notificationAddressesOnCreation": None,
+        "notificationAddressesOnQuotaThreshold": None,
+    }
+
+    def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
+        raw = copy.copy(raw)
+        email = raw.pop("subscriberEmail", None)
+        if not (raw.get("client") or {}).get("label") and email:
+            raw["client"] = {"label": email}
+        raw["credentialIds"] = [c.get("id") for c in raw.get("credentials") or []]
+        return super().normalize_live(raw, names)
+
+    def update_steps(
+        self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext
+    ) -> list[Step]:
+        steps: list[Step] = []
+        if "product" in changed:
+            steps.append(
+                Step(
+                    "PATCH",
+                    self.item_path(),
+                    self.write_params(ctx.account),
+                    {"productId": body["productId"]},
+                    description="change the subscription's product",
+                )
+            )
+        if changed - {"product"}:
+            steps += super().update_steps(live, body, changed, ctx)
+        return steps
+
+
+KIND = Subscriptions()

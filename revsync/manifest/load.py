@@ -1,0 +1,175 @@
+"""From paths on disk to a validated desired state, collecting every problem at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import kinds
+from . import schema, semantic
+from .model import DesiredState, Entry, Location, LocDict, Problem, sensitive_paths
+from .yaml_reader import Limits, read_file
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadResult:
+    state: DesiredState
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def manifest_files(targets: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """(path, display name) of every manifest file; hidden files and folders are skipped."""
+    files: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem(f"{target}: no *.yaml or *.yml files in this folder"))
+            files += [(p, display(p)) for p in found]
+        elif path.is_file():
+            files.append((path, display(path)))
+        else:
+            problems.append(Problem(f"{target}: no such file or folder"))
+    seen: set[Path] = set()
+    unique = []
+    for path, shown in files:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append((path, shown))
+    return unique, problems
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load(
+    targets: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    strict: bool = False,
+    limits: Limits = Limits(),
+) -> LoadResult:
+    env = os.environ if env is None else env
+    state = DesiredState()
+    result = LoadResult(state)
+    files, problems = manifest_files(targets)
+    result.errors += problems
+    for path, shown in files:
+        state.files.append(shown)
+        documents, problems = read_file(path, shown, env, limits)
+        result.errors += problems
+        for doc in documents:
+            _take_document(doc, shown, state, result)
+    if not files and not result.errors:
+        result.errors.append(Problem("no manifest files given"))
+    errors, warnings = semantic.check(state, strict)
+    result.errors += errors
+    result.warnings += warnings
+    result.errors.sort(key=Problem.sort_key)
+    result.warnings.sort(key=Problem.sort_key)
+    return result
+
+
+def _take_document(doc: Any, shown: str, state: DesiredState, result: LoadResult) -> None:
+    if doc is None:
+        return
+    if not isinstance(doc, LocDict):
+        result.errors.append(
+            Problem(
+                "a manifest document must be a mapping of kinds (e.g. 'products:')",
+                getattr(doc, "loc", None) or Location(shown, 1, 1),
+            )
+        )
+        return
+
+    def addresser(path: tuple) -> tuple[str | None, tuple]:
+        if len(path) >= 2 and path[0] in kinds.KINDS and isinstance(path[1], int):
+            kind = kinds.get(str(path[0]))
+            items = doc.get(path[0])
+            item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+            key = kind.key_of(item) if isinstance(item, dict) else None
+            name = "/".join(key) if key else f"#{path[1] + 1}"
+            return f"{kind.name}/{name}", path[2:]
+        return None, path
+
+    result.errors += schema.check_document(doc, addresser)
+    _take_settings(doc, state, result)
+    for kind in kinds.KINDS.values():
+        if kind.name not in doc:
+            continue
+        state.managed_kinds.add(kind.name)
+        items = doc.get(kind.name)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, LocDict):
+                continue
+            key = kind.key_of(item)
+            if key is None:
+                continue
+            location = items.item_locs[index] if index < len(items.item_locs) else doc.loc
+            env_paths = frozenset(sensitive_paths(item))
+            secrets = frozenset((f,) for f in kind.secret_fields if f in item)
+            pinned = item.get("id")
+            state.entries.setdefault(kind.name, []).append(
+                Entry(
+                    kind=kind.name,
+                    key=key,
+                    fields=item,
+                    location=location,
+                    pinned_id=pinned if isinstance(pinned, str) else None,
+                    env_paths=env_paths,
+                    sensitive=env_paths | secrets,
+                )
+            )
+
+
+def _take_settings(doc: LocDict, state: DesiredState, result: LoadResult) -> None:
+    raw = doc.get("settings")
+    if not isinstance(raw, LocDict):
+        return
+    where = doc.key_locs.get("settings")
+    first = state.settings_location
+    settings = state.settings
+    if "prune" in raw and isinstance(raw["prune"], bool):
+        if first and settings.prune != raw["prune"] and state.prune_set:
+            result.errors.append(
+                Problem(f"settings.prune differs from the value given at {first}", where)
+            )
+        settings.prune = settings.prune or raw["prune"]
+        state.prune_set = True
+    if isinstance(raw.get("maxDeletePercent"), (int, float)) and not isinstance(
+        raw.get("maxDeletePercent"), bool
+    ):
+        value = float(raw["maxDeletePercent"])
+        if state.max_delete_set and value != settings.max_delete_percent:
+            result.errors.append(
+                Problem(f"settings.maxDeletePercent differs from the value given at {first}", where)
+            )
+        settings.max_delete_percent = value
+        state.max_delete_set = True
+    if isinstance(raw.get("protect"), list):
+        settings.protect += tuple(p for p in raw["protect"] if isinstance(p, str))
+    state.settings_location = first or where

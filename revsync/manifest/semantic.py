@@ -1,0 +1,226 @@
+"""Checks across entries that a JSON Schema cannot express: unique keys, references,
+parent cycles, and each kind's own rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .. import kinds
+from ..kinds import paths
+from ..kinds.base import Kind, Ref
+from .model import DesiredState, Entry, Problem
+
+
+def check(state: DesiredState, strict: bool = False) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) for the whole desired state."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    errors += duplicates(state)
+    ref_errors, ref_warnings = references(state, strict)
+    errors += ref_errors
+    warnings += ref_warnings
+    errors += cycles(state)
+    for kind in kinds.KINDS.values():
+        for entry in state.of(kind.name):
+            errors += kind.check(entry)
+    errors += protected_names(state)
+    warnings += literal_secrets(state)
+    return errors, warnings
+
+
+def duplicates(state: DesiredState) -> list[Problem]:
+    problems = []
+    for kind in kinds.KINDS.values():
+        by_key: dict[tuple, list[Entry]] = defaultdict(list)
+        by_id: dict[str, Entry] = {}
+        for entry in state.of(kind.name):
+            by_key[kind.fold(entry.key)].append(entry)
+            if entry.pinned_id:
+                first = by_id.setdefault(entry.pinned_id, entry)
+                if first is not entry:
+                    problems.append(
+                        Problem(
+                            f"id {entry.pinned_id} is pinned twice "
+                            f"(also by {first.address} at {first.location})",
+                            entry.where(("id",)),
+                            entry.address,
+                        )
+                    )
+        for group in by_key.values():
+            if len(group) < 2:
+                continue
+            pins = [e.pinned_id for e in group]
+            if all(pins) and len(set(pins)) == len(pins):
+                continue  # same name, different pinned objects: allowed (duplicates in Revenium)
+            first = group[0]
+            for other in group[1:]:
+                problems.append(
+                    Problem(
+                        f"duplicate {kind.title} '{other.name}': also defined at {first.location}",
+                        other.location,
+                        other.address,
+                    )
+                )
+    return problems
+
+
+def ref_values(entry: Entry, ref: Ref) -> list[tuple[tuple, str]]:
+    """(path, name) of every name this entry gives for `ref`."""
+    out = []
+    for at, container in paths.containers(entry.fields, ref.container):
+        value = container.get(ref.field)
+        if isinstance(value, str):
+            out.append(((*at, ref.field), value))
+        elif isinstance(value, list):
+            out += [((*at, ref.field, i), v) for i, v in enumerate(value) if isinstance(v, str)]
+    return out
+
+
+def references(state: DesiredState, strict: bool) -> tuple[list[Problem], list[Problem]]:
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for kind in kinds.KINDS.values():
+        for entry in state.of(kind.name):
+            for ref in kind.refs:
+                errors += _presence(entry, ref)
+                for path, name in ref_values(entry, ref):
+                    problem, is_error = _resolve(state, kind, entry, ref, path, name, strict)
+                    if problem:
+                        (errors if is_error else warnings).append(problem)
+    return errors, warnings
+
+
+def _presence(entry: Entry, ref: Ref) -> list[Problem]:
+    problems = []
+    for at, container in paths.containers(entry.fields, ref.container):
+        has_name = container.get(ref.field) is not None
+        has_raw = bool(ref.raw) and ref.raw != ref.field and container.get(ref.raw) is not None
+        label = paths.fmt((*at, ref.field))
+        if has_name and has_raw:
+            problems.append(
+                Problem(
+                    f"{label}: give either '{ref.field}' or '{ref.raw}', not both",
+                    entry.where((*at, ref.raw)),
+                    entry.address,
+                )
+            )
+        elif ref.required and not has_name and not has_raw:
+            where = entry.where(at) if at else entry.location
+            problems.append(
+                Problem(
+                    f"{label}: missing required field '{ref.field}'"
+                    + (f" (or '{ref.raw}')" if ref.raw else ""),
+                    where,
+                    entry.address,
+                )
+            )
+    return problems
+
+
+def _resolve(
+    state: DesiredState, kind: Kind, entry: Entry, ref: Ref, path: tuple, name: str, strict: bool
+) -> tuple[Problem | None, bool]:
+    target = kinds.get(ref.target)
+    wanted = (
+        target.fold(tuple(name.split("/"))) if len(target.key_fields) > 1 else target.fold((name,))
+    )
+    matches = [e for e in state.of(ref.target) if target.fold(e.key) == wanted]
+    where = entry.where(path)
+    label = paths.fmt(path)
+    if len(matches) == 1:
+        return None, False
+    if len(matches) > 1:
+        if not all(e.pinned_id for e in matches):
+            return None, False  # the duplicate itself is reported
+        return Problem(
+            f"{label}: '{name}' is ambiguous: {len(matches)} {ref.target} entries have that name; "
+            f"use '{ref.raw}' with the id",
+            where,
+            entry.address,
+        ), True
+    elsewhere = [
+        k.name
+        for k in kinds.KINDS.values()
+        if k.name != ref.target and any(e.name == name for e in state.of(k.name))
+    ]
+    if elsewhere:
+        return Problem(
+            f"{label}: '{name}' is not a {target.title}: it names a {elsewhere[0]} entry; "
+            f"'{ref.field}' refers to {ref.target}",
+            where,
+            entry.address,
+        ), True
+    known = sorted(e.name for e in state.of(ref.target))
+    hint = f" (known: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})" if known else ""
+    message = (
+        f"{label}: {target.title} '{name}' is not in the manifests{hint}; "
+        "it must already exist in Revenium (checked by plan)"
+    )
+    return Problem(message, where, entry.address), strict
+
+
+def cycles(state: DesiredState) -> list[Problem]:
+    problems = []
+    for kind in kinds.KINDS.values():
+        self_refs = [r for r in kind.refs if r.target == kind.name and not r.many]
+        for ref in self_refs:
+            parent_of = {}
+            for entry in state.of(kind.name):
+                value = entry.fields.get(ref.field)
+                if isinstance(value, str):
+                    parent_of[kind.fold(entry.key)] = (kind.fold((value,)), entry)
+            reported: set = set()
+            for start in parent_of:
+                chain = [start]
+                node = start
+                while node in parent_of:
+                    node = parent_of[node][0]
+                    if node in chain:
+                        loop = chain[chain.index(node) :]
+                        if not reported & set(loop):
+                            reported |= set(loop)
+                            entry = parent_of[loop[0]][1]
+                            names = " -> ".join(parent_of[k][1].name for k in loop)
+                            problems.append(
+                                Problem(
+                                    f"{ref.field} cycle: {names} -> {entry.name}",
+                                    entry.where((ref.field,)),
+                                    entry.address,
+                                )
+                            )
+                        break
+                    chain.append(node)
+    return problems
+
+
+def protected_names(state: DesiredState) -> list[Problem]:
+    problems = []
+    for item in state.settings.protect:
+        kind_name = item.split("/", 1)[0]
+        if kind_name not in kinds.KINDS:
+            problems.append(
+                Problem(
+                    f"settings.protect: '{item}' does not start with a kind "
+                    f"({', '.join(kinds.names())})",
+                    state.settings_location,
+                )
+            )
+    return problems
+
+
+def literal_secrets(state: DesiredState) -> list[Problem]:
+    """Secrets written literally end up in git; say so (not an error: it works)."""
+    warnings = []
+    for kind in kinds.KINDS.values():
+        for entry in state.of(kind.name):
+            for name in kind.secret_fields:
+                if name in entry.fields and (name,) not in entry.env_paths:
+                    warnings.append(
+                        Problem(
+                            f"{name} is written literally; use ${{VAR}} so the secret "
+                            "stays out of git",
+                            entry.where((name,)),
+                            entry.address,
+                        )
+                    )
+    return warnings

@@ -1,0 +1,167 @@
+"""Hypothesis strategies: valid manifests across all kinds, with references between them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD"]
+PERIODS = ["DAY", "MONTH", "YEAR"]
+METRICS = ["TOTAL_COST", "TOKEN_COUNT", "ERROR_RATE", "REQUESTS_PER_MINUTE", "DURATION"]
+ABSOLUTE = ["GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN_OR_EQUAL_TO"]
+RELATIVE = ["PERCENT_INCREASE", "PERCENT_DECREASE", "INCREASES_BY", "DECREASES_BY"]
+WINDOWS = ["ONE_HOUR", "DAILY", "WEEKLY", "MONTHLY"]
+
+names = st.from_regex(r"[a-z][a-z0-9 -]{0,12}[a-z0-9]", fullmatch=True)
+words = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,-]{0,30}", fullmatch=True)
+money = st.one_of(
+    st.integers(min_value=0, max_value=5000),
+    st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False).map(float),
+)
+prices = st.sampled_from([0.0000001, 0.0000025, 0.00001, 0.000015, 0.0004, 0.002])
+
+
+def unique_names(min_size: int = 0, max_size: int = 3):
+    return st.lists(names, min_size=min_size, max_size=max_size, unique=True)
+
+
+@st.composite
+def manifests(draw: Any, max_per_kind: int = 3) -> dict[str, Any]:
+    """A valid manifest dict (as YAML would load it) touching every kind."""
+    m: dict[str, Any] = {"version": 1}
+    elements = draw(unique_names(0, max_per_kind))
+    m["meteringElements"] = [
+        {"name": n, "type": draw(st.sampled_from(["NUMBER", "STRING"]))} for n in elements
+    ]
+    slack = draw(unique_names(0, 2))
+    m["slackConfigurations"] = [
+        {"name": n, "channelName": f"#{n.replace(' ', '-')}", "webhookUrl": "${SLACK_WEBHOOK}"}
+        for n in slack
+    ]
+    orgs = draw(unique_names(0, max_per_kind))
+    m["organizations"] = []
+    for i, n in enumerate(orgs):
+        org: dict[str, Any] = {"name": n}
+        if i and draw(st.booleans()):
+            org["parent"] = draw(st.sampled_from(orgs[:i]))
+        if draw(st.booleans()):
+            org["currency"] = draw(st.sampled_from(CURRENCIES))
+        m["organizations"].append(org)
+    emails = draw(
+        st.lists(
+            names.map(lambda n: n.replace(" ", ".") + "@example.com"),
+            max_size=max_per_kind,
+            unique=True,
+        )
+    )
+    m["subscribers"] = []
+    for email in emails:
+        sub: dict[str, Any] = {"email": email}
+        if orgs and draw(st.booleans()):
+            sub["organizations"] = draw(st.lists(st.sampled_from(orgs), min_size=1, unique=True))
+        if draw(st.booleans()):
+            sub["firstName"] = draw(words)
+        m["subscribers"].append(sub)
+    products = draw(unique_names(0, max_per_kind))
+    m["products"] = [draw(product(n, elements)) for n in products]
+    m["subscriptions"] = []
+    if products and emails:
+        for n in draw(unique_names(0, max_per_kind)):
+            s: dict[str, Any] = {
+                "name": n,
+                "product": draw(st.sampled_from(products)),
+                "subscriber": draw(st.sampled_from(emails)),
+            }
+            if orgs and draw(st.booleans()):
+                s["organization"] = draw(st.sampled_from(orgs))
+            if draw(st.booleans()):
+                s["tags"] = draw(st.lists(names, max_size=3, unique=True))
+            m["subscriptions"].append(s)
+    m["aiModels"] = [draw(model(n)) for n in draw(unique_names(0, 2))]
+    m["alerts"] = [draw(alert(n, slack)) for n in draw(unique_names(0, max_per_kind))]
+    return m
+
+
+@st.composite
+def product(draw: Any, name: str, elements: list[str]) -> dict[str, Any]:
+    plan: dict[str, Any] = {
+        "name": f"{name} plan",
+        "type": "SUBSCRIPTION",
+        "currency": draw(st.sampled_from(CURRENCIES)),
+    }
+    if draw(st.booleans()):
+        plan["period"] = draw(st.sampled_from(PERIODS))
+        plan["charge"] = draw(money)
+    if draw(st.booleans()):
+        bound = draw(st.integers(min_value=1, max_value=10_000))
+        plan["tiers"] = [
+            {"name": "low", "upTo": bound, "unitAmount": draw(money)},
+            {"name": "high", "startingFrom": bound, "unitAmount": draw(money)},
+        ]
+    if elements and draw(st.booleans()):
+        plan["elements"] = [
+            {"name": f"use of {e}", "type": "SUM", "element": e, "unitAmount": draw(prices)}
+            for e in draw(st.lists(st.sampled_from(elements), min_size=1, unique=True))
+        ]
+    out: dict[str, Any] = {"name": name, "plan": plan}
+    if draw(st.booleans()):
+        out["description"] = draw(words)
+    if draw(st.booleans()):
+        out["tags"] = draw(st.lists(names, max_size=3, unique=True))
+    return out
+
+
+@st.composite
+def model(draw: Any, name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": f"custom-{name.replace(' ', '-')}",
+        "provider": "CUSTOM",
+        "inputCostPerToken": draw(prices),
+        "outputCostPerToken": draw(prices),
+    }
+    if draw(st.booleans()):
+        out["pricingDimensions"] = [
+            {
+                "modality": "TEXT",
+                "billingUnit": "PER_TOKEN",
+                "costType": "TEXT_TOKEN_INPUT",
+                "direction": "INPUT",
+                "unitPrice": draw(prices),
+            },
+        ]
+    return out
+
+
+@st.composite
+def alert(draw: Any, name: str, slack: list[str]) -> dict[str, Any]:
+    alert_type = draw(st.sampled_from(["THRESHOLD", "CUMULATIVE_USAGE", "RELATIVE_CHANGE"]))
+    operators = RELATIVE if alert_type == "RELATIVE_CHANGE" else ABSOLUTE
+    out: dict[str, Any] = {
+        "name": name,
+        "alertType": alert_type,
+        "metricType": draw(st.sampled_from(METRICS)),
+        "operatorType": draw(st.sampled_from(operators)),
+        "threshold": draw(money),
+        "periodDuration": draw(st.sampled_from(WINDOWS)),
+    }
+    if draw(st.booleans()):
+        out["enabled"] = draw(st.booleans())
+    if slack and draw(st.booleans()):
+        out["slackConfigurations"] = draw(st.lists(st.sampled_from(slack), min_size=1, unique=True))
+    if draw(st.booleans()):
+        out["notificationAddresses"] = [f"{name.replace(' ', '.')}@example.com"]
+    return out
+
+
+# single-field corruptions: (kind, path in entry, kind of corruption) --------------------------
+CORRUPTIBLE = {
+    "meteringElements": [(("type",), "enum")],
+    "organizations": [(("name",), "type")],
+    "subscribers": [(("email",), "format")],
+    "products": [(("plan", "currency"), "enum"), (("plan",), "type")],
+    "subscriptions": [(("name",), "type")],
+    "aiModels": [(("inputCostPerToken",), "type")],
+    "alerts": [(("metricType",), "enum"), (("threshold",), "type")],
+    "slackConfigurations": [(("channelName",), "type")],
+}

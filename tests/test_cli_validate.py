@@ -1,0 +1,110 @@
+"""`revsync validate` and `revsync schema` through the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from revsync import kinds
+from revsync.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def test_valid_manifests_exit_0(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SLACK_WEBHOOK", "https://hooks.example/x")
+    code, out, _ = run(capsys, "validate", str(ROOT / "tests/manifests/valid"))
+    assert code == 0
+    assert out.strip().endswith("valid: 17 objects in 4 file(s)")
+
+
+def test_invalid_manifests_exit_3_with_every_error(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("products:\n  - name: P\n    plan: {name: P}\n")
+    (tmp_path / "b.yaml").write_text("alerts: [{name: a}]\n")
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert code == 3
+    lines = out.strip().splitlines()
+    assert len(lines) == 6
+    assert lines[0].endswith("a.yaml:3:5: products/P: plan: missing required field 'currency'")
+    assert lines[1].endswith("a.yaml:3:5: products/P: plan: missing required field 'type'")
+    assert "invalid: 6 errors in 2 file(s)" in err
+    assert "Traceback" not in out + err
+
+
+def test_json_output(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("meteringElements:\n  - {name: t, type: NUMBR}\n")
+    code, out, _ = run(capsys, "validate", "--output", "json", str(tmp_path / "a.yaml"))
+    assert code == 3
+    data = json.loads(out)
+    assert data["valid"] is False
+    assert data["errors"] == [
+        {
+            "file": str(tmp_path / "a.yaml"),
+            "line": 2,
+            "column": 21,
+            "object": "meteringElements/t",
+            "message": "type: 'NUMBR' is not a valid value; did you mean 'NUMBER'?",
+        }
+    ]
+
+
+def test_strict_makes_unknown_references_errors(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("subscribers: [{email: a@b.example, organizations: [X]}]\n")
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 0 and "warning:" in out
+    code, out, _ = run(capsys, "validate", "--strict", str(tmp_path))
+    assert code == 3
+
+
+def test_usage_errors_exit_1(capsys) -> None:
+    code, _, err = run(capsys, "validate")
+    assert code == 1
+    assert "Missing argument" in err
+    code, _, err = run(capsys, "no-such-command")
+    assert code == 1
+
+
+def test_schema_command_prints_the_schema(capsys) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_every_kind_has_a_schema_entry_and_no_more() -> None:
+    schema = json.loads((ROOT / "schemas/manifest.schema.json").read_text())
+    top = set(schema["properties"]) - {"version", "settings"}
+    assert top == set(kinds.names())
+    for kind in kinds.KINDS.values():
+        assert schema["properties"][kind.name]["items"]["$ref"] == f"#/$defs/{kind.schema_def}"
+        assert kind.schema_def in schema["$defs"]
+        props = schema["$defs"][kind.schema_def]["properties"]
+        for field in kind.key_fields:
+            assert field in props
+        for ref in kind.refs:
+            if not ref.container:
+                assert ref.field in props, (kind.name, ref.field)
+
+
+def test_validate_runs_as_a_module() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "revsync", "validate", "/nonexistent"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 3
+    assert "no such file or folder" in proc.stdout
