@@ -8,7 +8,9 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_ERROR, RevsyncError
+from .apply import apply_command
 from .emulator import emulator_command
+from .plan import plan_command
 from .schema import schema_command
 from .validate import validate_command
 
@@ -19,7 +21,7 @@ def cli() -> None:
     """Keep Revenium configuration in git: validate, plan, apply, drift, export."""
 
 
-for command in (validate_command, schema_command, emulator_command):
+for command in (validate_command, plan_command, apply_command, schema_command, emulator_command):
     cli.add_command(command)
 
 

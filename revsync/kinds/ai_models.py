@@ -12,7 +12,7 @@ from typing import Any
 
 from ..engine.steps import Lookup, Step
 from ..manifest.model import Entry, Problem
-from .base import Account, Kind, KindContext, LiveObject, NameIndex, Unplannable
+from .base import Account, Kind, KindContext, LiveObject, NameIndex, Unplannable, quote_id
 
 PRICE_FIELDS = (
     "inputCostPerToken",
@@ -101,7 +101,7 @@ class AiModels(Kind):
             steps = [
                 Step(
                     "POST",
-                    f"{self.api_path}/{{source}}/clone".replace("{source}", source.id),
+                    f"{self.api_path}/{quote_id(source.id)}/clone",
                     params,
                     prices,
                     capture_id=True,

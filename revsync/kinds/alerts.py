@@ -20,7 +20,7 @@ class Alerts(Kind):
             "slackConfigurations",
             "slackConfigurations",
             write="slackConfigurations",
-            read="slackConfigurations",
+            read="slackConfigurations[]",
             raw="slackConfigurationIds",
             many=True,
         ),

@@ -93,7 +93,7 @@ class LiveObject:
 
 
 class Binder(Protocol):
-    def resolve(self, kind: str, name: str, entry: Entry, field_path: str) -> Any:
+    def resolve(self, kind: str, name: str, entry: Entry, path: tuple) -> Any:
         """A live id, or a `{"$ref": ...}` placeholder for an object this plan creates."""
         ...
 
@@ -255,10 +255,13 @@ class Kind:
             for at, container in paths.containers(obj, ref.container):
                 names = container.pop(ref.field, None)
                 raw = container.pop(ref.raw, None) if ref.raw else None
-                where = paths.fmt((*at, ref.field))
                 if names is not None:
                     items = names if isinstance(names, list) else [names]
-                    ids = [binder.resolve(ref.target, str(n), entry, where) for n in items]
+                    ids = []
+                    for i, name in enumerate(items):
+                        where = (*at, ref.field, i) if ref.many else (*at, ref.field)
+                        resolved = binder.resolve(ref.target, str(name), entry, where)
+                        ids.append(str(name) if ref.by_key else resolved)
                 elif raw is not None:
                     ids = raw if isinstance(raw, list) else [raw]
                 else:

@@ -87,3 +87,15 @@ def fmt(path: tuple[Step, ...]) -> str:
         else:
             out += f".{step}" if out else str(step)
     return out
+
+
+def walk(obj: Any, steps: tuple[Step, ...], default: Any = None) -> Any:
+    """The value at concrete steps (keys and list indexes), or `default`."""
+    for step in steps:
+        if (isinstance(obj, dict) and not isinstance(step, int) and step in obj) or (
+            isinstance(obj, list) and isinstance(step, int) and 0 <= step < len(obj)
+        ):
+            obj = obj[step]
+        else:
+            return default
+    return obj

@@ -1,0 +1,130 @@
+"""`revsync apply`: execute a plan, dependencies first; or a saved plan, exactly."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..engine.apply import ApplyReport, ChangeResult
+from ..engine.plan import Change, Plan
+from ..engine.planner import PlanOptions
+from ..errors import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, RevsyncError
+from ..output import json_out, text
+from ..workflow import (
+    check_manifests,
+    check_target,
+    compute_plan,
+    execute,
+    load_plan,
+    verify_fresh,
+)
+from .common import api_options, load_or_exit, open_session, paths_argument, with_session_options
+from .plan import plan_options, render
+
+
+@click.command("apply")
+@paths_argument
+@api_options
+@plan_options
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False),
+    help="Apply this saved plan exactly (refused if Revenium changed since).",
+)
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@with_session_options
+def apply_command(
+    options: dict[str, Any],
+    paths: tuple[str, ...],
+    prune: bool,
+    allow_mass_delete: bool,
+    targets: tuple[str, ...],
+    update_sensitive: bool,
+    plan_file: str | None,
+    auto_approve: bool,
+    output: str,
+) -> int:
+    """Make Revenium match the manifests.
+
+    Asks for confirmation on a terminal; needs --auto-approve elsewhere. Exit 0 when
+    everything was applied, 1 when something failed (the report says exactly what),
+    3 for invalid manifests, 4 when refused (unsafe or stale plan).
+    """
+    if plan_file and (prune or allow_mass_delete or targets or update_sensitive):
+        raise click.UsageError(
+            "a saved plan is applied as it is: --prune, --target, "
+            "--allow-mass-delete and --update-sensitive go to `plan`"
+        )
+    with open_session(options) as session:
+        if plan_file:
+            plan = load_plan(plan_file)
+            loaded = load_or_exit(paths or tuple(plan.manifests))
+            check_target(session, plan)
+            check_manifests(plan, loaded.state)
+        else:
+            loaded = load_or_exit(paths)
+            plan = compute_plan(
+                session,
+                loaded.state,
+                PlanOptions(prune, allow_mass_delete, update_sensitive, targets),
+            )
+        if output == "text":
+            click.echo(render(plan, "text", session.color))
+        if plan.refused:
+            _emit_json(output, plan, None)
+            click.echo("Nothing was applied: the plan is refused.", err=True)
+            return EXIT_REFUSED
+        if not plan.has_changes:
+            _emit_json(output, plan, ApplyReport())
+            if output == "text":
+                click.echo("Nothing to apply.")
+            return EXIT_OK
+        if not auto_approve:
+            _confirm()
+        verify_fresh(session, plan)
+        progress = session.verbose > 0 or sys.stderr.isatty()
+        report = execute(session, plan, _progress(session.color) if progress else None)
+        if output == "text":
+            click.echo(text.render_report(report, session.color))
+        _emit_json(output, plan, report)
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
+def _confirm() -> None:
+    if not sys.stdin.isatty():
+        raise RevsyncError(
+            "not on a terminal, so apply cannot ask for confirmation",
+            "Pass --auto-approve to apply without asking (as CI jobs do).",
+        )
+    answer = click.prompt(
+        "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+    )
+    if answer.strip() != "yes":
+        raise RevsyncError("apply cancelled; nothing was changed")
+
+
+def _progress(color: bool):
+    def event(what: str, change: Change, result: ChangeResult | None) -> None:
+        if what == "done" and result is not None:
+            line = text.progress_line(
+                change.action, change.address, result.status, result.id, color
+            )
+            click.echo(line, err=True)
+
+    return event
+
+
+def _emit_json(output: str, plan: Plan, report: ApplyReport | None) -> None:
+    if output == "json":
+        click.echo(json_out.dumps(json_out.apply_document(plan, report)))

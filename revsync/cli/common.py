@@ -1,0 +1,209 @@
+"""Options shared by the commands that talk to Revenium, and the session they open."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..client.config import Credentials, resolve
+from ..client.http import ApiClient
+from ..errors import EXIT_INVALID, RevsyncError
+from ..kinds.base import Account
+from ..manifest.load import LoadResult, load
+from .validate import report_problems
+
+
+def color_enabled(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def paths_argument(f: Callable) -> Callable:
+    return click.argument("paths", nargs=-1, type=click.Path())(f)
+
+
+def api_options(f: Callable) -> Callable:
+    """--api-url, credentials, --emulator, timeouts, parallelism, colour, verbosity."""
+    options = [
+        click.option(
+            "--api-url",
+            envvar=None,
+            help="Default: REVENIUM_API_URL, then https://api.revenium.ai/profitstream.",
+        ),
+        click.option("--api-key", help="Prefer REVENIUM_API_KEY: flags show up in `ps`."),
+        click.option("--team-id", help="Team id (REVENIUM_TEAM_ID)."),
+        click.option("--tenant-id", help="Tenant id (REVENIUM_TENANT_ID); default: the team id."),
+        click.option(
+            "--owner-id", help="Owner user id for products and subscriptions (REVENIUM_OWNER_ID)."
+        ),
+        click.option(
+            "--emulator",
+            "emulator_db",
+            is_flag=False,
+            flag_value=":memory:",
+            default=None,
+            metavar="[DBFILE]",
+            help="Run against an embedded Revenium emulator instead of Revenium; DBFILE keeps "
+            "its data between runs (write --emulator=FILE).",
+        ),
+        click.option("--insecure-http", is_flag=True, help="Allow http:// to a non-local host."),
+        click.option(
+            "--timeout",
+            type=float,
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for one answer.",
+        ),
+        click.option(
+            "--retry-time",
+            type=float,
+            default=120.0,
+            show_default=True,
+            help="Seconds one request may spend on retries.",
+        ),
+        click.option(
+            "--parallelism",
+            type=click.IntRange(1, 32),
+            default=4,
+            show_default=True,
+            help="Requests in flight at once.",
+        ),
+        click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR=1)."),
+        click.option("-v", "--verbose", count=True, help="Show progress; -vv logs every request."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@dataclass
+class Session:
+    credentials: Credentials
+    client: ApiClient
+    account: Account
+    color: bool
+    verbose: int
+    parallelism: int
+
+
+SESSION_KEYS = (
+    "api_url",
+    "api_key",
+    "team_id",
+    "tenant_id",
+    "owner_id",
+    "emulator_db",
+    "insecure_http",
+    "timeout",
+    "retry_time",
+    "parallelism",
+    "no_color",
+    "verbose",
+)
+
+
+def split_emulator_path(
+    emulator_db: str | None, paths: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """`--emulator examples/` means an in-memory emulator and a manifest path, not a DB file."""
+    if emulator_db and emulator_db != ":memory:":
+        candidate = Path(emulator_db)
+        if candidate.is_dir() or candidate.suffix in (".yaml", ".yml"):
+            return ":memory:", (emulator_db, *paths)
+    return emulator_db, paths
+
+
+@contextmanager
+def open_session(options: dict[str, Any]) -> Iterator[Session]:
+    verbose = options["verbose"]
+    logging.basicConfig(
+        level=logging.DEBUG if verbose >= 2 else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    emulator = None
+    try:
+        if options["emulator_db"]:
+            from ..emulator import Emulator
+
+            emulator = Emulator(db=options["emulator_db"]).start()
+            flags = {
+                "api_url": emulator.api_url,
+                "api_key": emulator.api_key,
+                "team_id": emulator.team_id,
+                "tenant_id": emulator.tenant_id,
+                "owner_id": emulator.owner_id,
+            }
+            credentials = resolve(flags, env={})
+        else:
+            flags = {
+                k: options[k] for k in ("api_url", "api_key", "team_id", "tenant_id", "owner_id")
+            }
+            credentials = resolve(flags, insecure_http=options["insecure_http"])
+        client = ApiClient(
+            credentials,
+            timeout=options["timeout"],
+            retry_time=options["retry_time"],
+            parallelism=options["parallelism"],
+        )
+        account = Account(credentials.team_id, credentials.tenant_id, credentials.owner_id)
+        try:
+            yield Session(
+                credentials,
+                client,
+                account,
+                color_enabled(options["no_color"]),
+                verbose,
+                options["parallelism"],
+            )
+        finally:
+            client.close()
+    finally:
+        if emulator is not None:
+            emulator.stop()
+
+
+class InvalidManifests(RevsyncError):
+    exit_code = EXIT_INVALID
+
+
+def load_or_exit(paths: tuple[str, ...]) -> LoadResult:
+    if not paths:
+        raise click.UsageError("give at least one manifest file or folder")
+    result = load(paths)
+    if not result.ok:
+        report_problems(result, err=True)
+        n = len(result.errors)
+        raise InvalidManifests(
+            f"{n} error{'s' if n != 1 else ''} in the manifests; nothing was sent to Revenium"
+        ) from None
+    for warning in result.warnings:
+        if "(checked by plan)" not in warning.message:
+            click.echo(f"warning: {warning}", err=True)
+    return result
+
+
+def session_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: kwargs.pop(k) for k in SESSION_KEYS}
+
+
+def with_session_options(f: Callable) -> Callable:
+    @functools.wraps(f)
+    def wrapper(**kwargs: Any) -> Any:
+        options = session_options(kwargs)
+        options["emulator_db"], kwargs["paths"] = split_emulator_path(
+            options["emulator_db"], kwargs.get("paths", ())
+        )
+        return f(options=options, **kwargs)
+
+    return wrapper

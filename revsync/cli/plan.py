@@ -1,0 +1,108 @@
+"""`revsync plan`: read Revenium, compare with the manifests, print what apply would do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..engine.planner import PlanOptions
+from ..errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED
+from ..output import json_out, markdown, text
+from ..workflow import compute_plan, save_plan
+from .common import api_options, load_or_exit, open_session, paths_argument, with_session_options
+
+
+def plan_options(f):
+    options = [
+        click.option(
+            "--prune",
+            is_flag=True,
+            help="Delete live objects of managed kinds that no entry matches.",
+        ),
+        click.option(
+            "--allow-mass-delete",
+            is_flag=True,
+            help="Allow deleting more than settings.maxDeletePercent of a kind.",
+        ),
+        click.option(
+            "--target",
+            "targets",
+            multiple=True,
+            metavar="KIND/NAME",
+            help="Only this object (and what it depends on); repeatable.",
+        ),
+        click.option(
+            "--update-sensitive",
+            is_flag=True,
+            help="Send write-only fields (Slack webhookUrl) again.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def render(plan, output: str, color: bool) -> str:
+    if output == "json":
+        return json_out.dumps(json_out.plan_document(plan))
+    if output == "markdown":
+        return markdown.render_plan(plan)
+    return text.render_plan(plan, color)
+
+
+@click.command("plan")
+@paths_argument
+@api_options
+@plan_options
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    help="Save the plan for `apply --plan FILE` (no secrets inside).",
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@with_session_options
+def plan_command(
+    options: dict[str, Any],
+    paths: tuple[str, ...],
+    prune: bool,
+    allow_mass_delete: bool,
+    targets: tuple[str, ...],
+    update_sensitive: bool,
+    out_file: str | None,
+    detailed_exitcode: bool,
+    output: str,
+) -> int:
+    """Show what apply would change in Revenium.
+
+    Exit 0 (2 with --detailed-exitcode when there are changes), 3 for invalid manifests,
+    4 when the plan is refused (ambiguous objects, mass deletion).
+    """
+    loaded = load_or_exit(paths)
+    with open_session(options) as session:
+        plan = compute_plan(
+            session,
+            loaded.state,
+            PlanOptions(prune, allow_mass_delete, update_sensitive, targets),
+        )
+        click.echo(render(plan, output, session.color))
+        if out_file:
+            save_plan(plan, out_file)
+            click.echo(
+                f"Saved the plan to {out_file}; apply it with: revsync apply --plan {out_file}",
+                err=True,
+            )
+    if plan.refused:
+        return EXIT_REFUSED
+    if detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK

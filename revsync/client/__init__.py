@@ -1,0 +1,1 @@
+"""Talking to the Revenium API: credentials and the HTTP client."""

@@ -1,0 +1,61 @@
+"""Is a plan still true? Compare what it read with what Revenium holds now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .. import kinds
+from .live import LiveState
+from .plan import Plan
+from .steps import is_ref, is_secret
+
+
+def stale(plan: Plan, now: LiveState) -> list[str]:
+    """Why the plan no longer fits the account (empty: it still does)."""
+    fresh = now.fingerprints()
+    reasons = []
+    ids_now = {key.split(":", 1)[1] for key in fresh}
+    for change in plan.changes:
+        if change.action in ("update", "delete"):
+            key = f"{change.kind}:{change.live_id}"
+            if key not in fresh:
+                reasons.append(f"{change.address} (id {change.live_id}) was deleted since the plan")
+            elif fresh[key] != plan.fingerprints.get(key):
+                reasons.append(f"{change.address} (id {change.live_id}) changed since the plan")
+        elif change.action == "create":
+            kind = kinds.get(change.kind)
+            wanted = (
+                kind.fold(tuple(change.name.split("/")))
+                if len(kind.key_fields) > 1
+                else kind.fold((change.name,))
+            )
+            for obj in now.of(change.kind):
+                if obj.managed and kind.fold(obj.key) == wanted:
+                    reasons.append(f"{change.address} now exists in Revenium (id {obj.id})")
+                    break
+        for ident in _literal_ids(step.body for step in change.steps):
+            was_there = any(k.endswith(f":{ident}") for k in plan.fingerprints)
+            if was_there and ident not in ids_now:
+                reasons.append(f"{change.address} refers to id {ident}, deleted since the plan")
+    return reasons
+
+
+def _literal_ids(bodies: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if is_ref(value) or is_secret(value):
+            return
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            found.add(value)
+
+    for body in bodies:
+        walk(body)
+    return found

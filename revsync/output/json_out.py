@@ -1,0 +1,54 @@
+"""JSON output of plan, apply and drift: versioned (schemas/plan.schema.json), secrets masked,
+stable order."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ..engine.apply import ApplyReport
+from ..engine.plan import Plan
+
+SCHEMA_VERSION = 1
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "kind": "plan",
+        "target": dict(plan.target),
+        "summary": {**plan.counts(), "unchanged": plan.unchanged},
+        "refused": plan.refused,
+        "changes": [
+            {
+                "key": c.key,
+                "action": c.action,
+                "kind": c.kind,
+                "name": c.name,
+                "id": c.live_id,
+                "source": c.source,
+                "fields": [f.to_dict() for f in c.fields],
+                "notes": list(c.notes),
+                "dependsOn": list(c.depends_on),
+            }
+            for c in plan.changes
+        ],
+        "refusals": [asdict(r) for r in plan.refusals],
+        "safety": list(plan.safety),
+        "notes": list(plan.notes),
+        "unmanaged": [asdict(u) for u in plan.unmanaged],
+    }
+
+
+def apply_document(plan: Plan, report: ApplyReport | None) -> dict[str, Any]:
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "kind": "apply",
+        "plan": plan_document(plan),
+        "result": report.to_dict() if report is not None else None,
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
