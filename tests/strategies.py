@@ -165,3 +165,50 @@ CORRUPTIBLE = {
     "alerts": [(("metricType",), "enum"), (("threshold",), "type")],
     "slackConfigurations": [(("channelName",), "type")],
 }
+
+
+@st.composite
+def mutated(draw: Any, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The same account with some fields of some entries changed (updates, not creates)."""
+    import copy
+
+    out = copy.deepcopy(manifest)
+    for entry in out.get("meteringElements", []):
+        if draw(st.booleans()):
+            entry["description"] = draw(words)
+    for entry in out.get("organizations", []):
+        if draw(st.booleans()):
+            entry["currency"] = draw(st.sampled_from(CURRENCIES))
+    for entry in out.get("subscribers", []):
+        if draw(st.booleans()):
+            entry["lastName"] = draw(words)
+    products = [p["name"] for p in out.get("products", [])]
+    for entry in out.get("products", []):
+        if draw(st.booleans()):
+            entry["plan"]["charge"] = draw(money)
+            entry["plan"].setdefault("period", "MONTH")
+        if draw(st.booleans()):
+            entry["tags"] = draw(st.lists(names, max_size=3, unique=True))
+    for entry in out.get("subscriptions", []):
+        if draw(st.booleans()):
+            entry["product"] = draw(st.sampled_from(products))
+        if draw(st.booleans()):
+            entry["tags"] = draw(st.lists(names, max_size=2, unique=True))
+    for entry in out.get("aiModels", []):
+        if draw(st.booleans()):
+            entry["inputCostPerToken"] = draw(prices)
+        if draw(st.booleans()):
+            entry["pricingDimensions"] = [
+                {
+                    "modality": "IMAGE",
+                    "billingUnit": "PER_IMAGE",
+                    "costType": "IMAGE_GENERATION",
+                    "unitPrice": draw(prices),
+                }
+            ]
+    for entry in out.get("alerts", []):
+        if draw(st.booleans()):
+            entry["threshold"] = draw(money)
+        if draw(st.booleans()):
+            entry["enabled"] = not entry.get("enabled", True)
+    return out
