@@ -432,8 +432,9 @@ class Planner:
         self.plan.refusals = sorted(refusals, key=lambda r: r.address)
         for name, count in sorted(self.write_only_skipped.items()):
             kind_name, field_name = name.split(".")
+            title = kinds.get(kind_name).title + ("s" if count != 1 else "")
             self.plan.notes.append(
-                f"{field_name} of {count} {kind_name} is write-only: not compared "
+                f"{field_name} of {count} {title} is write-only: not compared "
                 "(apply --update-sensitive sends it again)"
             )
         self.plan.fingerprints = self.live.fingerprints()

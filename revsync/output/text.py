@@ -68,7 +68,7 @@ def render_report(report: ApplyReport, color: bool) -> str:
         )
     if report.interrupted:
         lines.append(style("Interrupted: run apply again to finish.", "yellow"))
-    summary = report.summary() + f" ({report.seconds:.1f} s)"
+    summary = report.summary() + f" ({report.seconds:.2f} s)"
     lines.append(style(summary, "green" if report.ok else "red", True))
     return "\n".join(lines)
 

@@ -261,7 +261,7 @@ def test_write_only_webhook_is_not_compared_unless_asked(revsync, env: Emulator,
     folder = write(manifest())
     revsync("apply", folder, "--auto-approve")
     planned = revsync("plan", folder)
-    assert "webhookUrl of 1 slackConfigurations is write-only: not compared" in planned.out
+    assert "webhookUrl of 1 Slack configuration is write-only: not compared" in planned.out
     forced = revsync("plan", folder, "--update-sensitive")
     assert "~ update slackConfigurations/finops" in forced.out
     assert "webhookUrl: (sensitive) -> (sensitive)" in forced.out or "(sensitive)" in forced.out
