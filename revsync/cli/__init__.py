@@ -9,7 +9,9 @@ import click
 from .. import __version__
 from ..errors import EXIT_ERROR, RevsyncError
 from .apply import apply_command
+from .drift import drift_command
 from .emulator import emulator_command
+from .export import export_command
 from .plan import plan_command
 from .schema import schema_command
 from .validate import validate_command
@@ -21,7 +23,15 @@ def cli() -> None:
     """Keep Revenium configuration in git: validate, plan, apply, drift, export."""
 
 
-for command in (validate_command, plan_command, apply_command, schema_command, emulator_command):
+for command in (
+    validate_command,
+    plan_command,
+    apply_command,
+    drift_command,
+    export_command,
+    schema_command,
+    emulator_command,
+):
     cli.add_command(command)
 
 

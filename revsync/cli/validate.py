@@ -19,7 +19,8 @@ def report_problems(result: LoadResult, err: bool = False) -> None:
 
 def validation_json(result: LoadResult) -> dict:
     return {
-        "version": 1,
+        "schemaVersion": 1,
+        "kind": "validate",
         "valid": result.ok,
         "files": result.state.files,
         "objects": len(result.state.all()),

@@ -244,12 +244,18 @@ class Planner:
                 start = {k: v for k, v in start.items() if k in desired}
             notes.append(f"cloned from {baseline.origin} model {baseline.name} (id {baseline.id})")
         steps = kind.create_steps(entry, body, self.ctx)
+        fields = field_changes(start, desired)
+        fields += [
+            FieldChange(name, MISSING, "(sensitive)", True)
+            for name in sorted(kind.write_only)
+            if name in entry.fields
+        ]
         return Change(
             key="",
             action="create",
             kind=kind.name,
             name=entry.name,
-            fields=field_changes(start, desired),
+            fields=fields,
             steps=steps,
             notes=notes,
         )

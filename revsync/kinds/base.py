@@ -139,6 +139,7 @@ class Kind:
     unordered: ClassVar[dict[str, tuple[str, ...] | None]] = {}
     datetime_fields: ClassVar[tuple[str, ...]] = ()
     merge_compare: ClassVar[bool] = False  # True: only fields the manifest sets are compared
+    export_env: ClassVar[dict[str, str]] = {}  # write-only field -> env variable prefix
 
     # identity -----------------------------------------------------------------------------
     def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:

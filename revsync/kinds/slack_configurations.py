@@ -17,6 +17,7 @@ class SlackConfigurations(Kind):
     server_fields = frozenset({"teamName"})
     secret_fields = frozenset({"webhookUrl"})
     write_only = frozenset({"webhookUrl"})
+    export_env = {"webhookUrl": "SLACK_WEBHOOK"}
 
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
         if not body.get("webhookUrl"):

@@ -61,3 +61,48 @@ def test_updates_converge(revsync, env: Emulator, tmp_path: Path, data, first) -
     assert "0 created" in applied.out or "Nothing to apply" in applied.out, applied.out
     planned = revsync("plan", path, "--detailed-exitcode")
     assert planned.code == 0, planned.out
+
+
+@SETTINGS
+@given(manifest=manifests(), twins=st.lists(st.sampled_from(["element", "product"]), max_size=2))
+def test_export_then_plan_is_empty(
+    revsync, env: Emulator, tmp_path: Path, monkeypatch, manifest, twins
+) -> None:
+    """Any account (duplicates made outside revsync included) exports to manifests that
+    plan reads back with no changes."""
+    env.reset()
+    assert revsync("apply", _write(tmp_path, manifest), "--auto-approve").code == 0
+    _add_twins(env, manifest, twins)
+    out = tmp_path / "exported"
+    exported = revsync("export", "-o", str(out), "--force")
+    assert exported.code == 0, exported.err
+    for line in exported.err.splitlines():
+        if line.startswith("Set these"):
+            for variable in line.split(": ", 1)[1].split(", "):
+                monkeypatch.setenv(variable, "https://hooks.slack.example/T/B/x")
+    planned = revsync("plan", str(out), "--prune", "--detailed-exitcode", "--allow-mass-delete")
+    assert planned.code == 0, planned.out + planned.err
+
+
+def _add_twins(env: Emulator, manifest: dict, twins: list[str]) -> None:
+    import httpx
+
+    team = {"teamId": env.team_id}
+    with httpx.Client(base_url=env.api_url + "/v2/api", headers={"x-api-key": env.api_key}) as api:
+        for twin in twins:
+            if twin == "element" and manifest["meteringElements"]:
+                name = manifest["meteringElements"][0]["name"]
+                api.post(
+                    "/metering-element-definitions", json={"name": name, "type": "STRING", **team}
+                )
+            if twin == "product" and manifest["products"]:
+                name = manifest["products"][0]["name"]
+                api.post(
+                    "/products",
+                    params=team,
+                    json={
+                        "name": name,
+                        **team,
+                        "plan": {"name": "twin", "type": "SUBSCRIPTION", "currency": "USD"},
+                    },
+                )

@@ -1,0 +1,45 @@
+"""`revsync drift`: the plan for scheduled jobs. Exit 0 in sync, 2 on drift, 1 on error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..engine.drift import DriftReport
+from ..engine.planner import PlanOptions
+from ..errors import EXIT_CHANGES, EXIT_OK
+from ..output import drift as drift_output
+from ..workflow import compute_plan
+from .common import api_options, load_or_exit, open_session, paths_argument, with_session_options
+
+
+@click.command("drift")
+@paths_argument
+@api_options
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@with_session_options
+def drift_command(options: dict[str, Any], paths: tuple[str, ...], output: str) -> int:
+    """Report how Revenium differs from the manifests; change nothing.
+
+    Categories: changed in Revenium, missing in Revenium, present in Revenium but not in
+    the manifests. Exit 0 in sync, 2 on drift, 1 on error, 3 for invalid manifests.
+    """
+    loaded = load_or_exit(paths)
+    with open_session(options) as session:
+        plan = compute_plan(session, loaded.state, PlanOptions(prune=False))
+        report = DriftReport.from_plan(plan)
+        if output == "json":
+            click.echo(drift_output.render_json(report))
+        elif output == "markdown":
+            click.echo(drift_output.render_markdown(report))
+        else:
+            click.echo(drift_output.render_text(report, session.color))
+    return EXIT_OK if report.in_sync else EXIT_CHANGES

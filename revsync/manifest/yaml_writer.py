@@ -1,0 +1,43 @@
+"""Writing manifests: plain block YAML that reads back as exactly the same values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .model import Location
+from .yaml_reader import FatalYaml, core_scalar
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = None
+    if "\n" in value:
+        style = "|"
+    else:
+        try:
+            reads_back = core_scalar(value, Location("", 0, 0))
+        except FatalYaml:
+            reads_back = None
+        if not isinstance(reads_back, str) or "${" in value or value != value.strip():
+            style = '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
