@@ -267,27 +267,76 @@ def test_huge_answers_are_refused(monkeypatch) -> None:
         c.request("GET", "/v2/api/products")
 
 
-def test_list_shapes_and_unexpected_fields() -> None:
-    pages = {
-        "0": {
-            "_embedded": {"whateverList": [{"id": "a1", "extra": {"deep": [1]}}, "junk"]},
-            "page": {"totalPages": 2, "number": 0},
-        },
-        "1": {
-            "_embedded": {"whateverList": [{"id": "a2"}, {"id": "a1"}]},
-            "page": {"totalPages": 2, "number": 1},
-        },
-    }
-
+def paged_handler(pages: dict[str, dict], calls: list | None = None):
     def handler(request: httpx.Request) -> httpx.Response:
+        if calls is not None:
+            calls.append(request.url.params["page"])
         return httpx.Response(200, json=pages[request.url.params["page"]])
 
-    items = mock(handler).list_all("/v2/api/x", {})
-    assert [i["id"] for i in items] == ["a1", "a2"]  # junk dropped, duplicates removed
+    return handler
+
+
+def page(ids: list[str], total: int, pages: int, extra: dict | None = None) -> dict:
+    return {
+        "_embedded": {"whateverList": [{"id": i, **(extra or {})} for i in ids]},
+        "page": {"totalPages": pages, "totalElements": total, "size": 100},
+    }
+
+
+def test_list_shapes_and_unexpected_fields() -> None:
+    full = [f"a{i}" for i in range(100)]
+    pages = {"0": page(full, 101, 2, {"extra": {"deep": [1]}}), "1": page(["b"], 101, 2)}
+    items = mock(paged_handler(pages)).list_all("/v2/api/x", {})
+    assert len(items) == 101 and items[0]["extra"] == {"deep": [1]}
     bare = mock(lambda r: httpx.Response(200, json=[{"id": "b"}])).list_all("/v2/api/x", {})
     assert bare == [{"id": "b"}]
     empty = mock(lambda r: httpx.Response(200, json={"page": {"totalPages": 0}}))
     assert empty.list_all("/v2/api/x", {}) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"_embedded": {"x": [{"id": "a"}, "junk"]}}, "an item is not an object"),
+        ({"_embedded": ["a"]}, "_embedded is not an object"),
+        ("just a string", "unexpected list answer"),
+        (page(["a"], 10**9, 10**7), "announces 10000000 pages; refusing"),
+        (page(["a"], 300, 3), "inconsistent paging"),
+    ],
+)
+def test_malformed_lists_are_errors(body, message: str) -> None:
+    c = mock(lambda r: httpx.Response(200, json=body))
+    with pytest.raises(ApiError, match=message):
+        c.list_all("/v2/api/x", {})
+
+
+def test_a_list_that_changes_while_read_is_read_again() -> None:
+    full = [f"a{i}" for i in range(100)]
+    reads = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number = request.url.params["page"]
+        if number == "0":
+            reads["n"] += 1
+        shifted = reads["n"] == 1  # first read: an object was deleted between the pages
+        total = 101 if number == "0" or not shifted else 100
+        return httpx.Response(200, json=page(full if number == "0" else ["b"], total, 2))
+
+    c = mock(handler)
+    assert len(c.list_all("/v2/api/x", {})) == 101
+    assert c.stats["list_rereads"] == 1
+    always = mock(
+        lambda r: httpx.Response(
+            200,
+            json=page(
+                full if r.url.params["page"] == "0" else ["b"],
+                101 if r.url.params["page"] == "0" else 102,
+                2,
+            ),
+        )
+    )
+    with pytest.raises(ApiError, match="kept changing"):
+        always.list_all("/v2/api/x", {})
 
 
 def test_unsafe_ids_are_never_put_in_a_path(emulator: Emulator) -> None:

@@ -86,6 +86,23 @@ def api_options(f: Callable) -> Callable:
     return f
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is now (not what it was when logging was set up)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def configure_logging(verbose: int) -> None:
+    logger = logging.getLogger("revsync")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
 @dataclass
 class Session:
     credentials: Credentials
@@ -126,11 +143,7 @@ def split_emulator_path(
 @contextmanager
 def open_session(options: dict[str, Any]) -> Iterator[Session]:
     verbose = options["verbose"]
-    logging.basicConfig(
-        level=logging.DEBUG if verbose >= 2 else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(verbose)
     emulator = None
     try:
         if options["emulator_db"]:

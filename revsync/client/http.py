@@ -39,7 +39,8 @@ MAYBE_SENT = (
     httpx.WriteError,
 )
 PAGE_SIZE = 100
-MAX_PAGES = 100_000
+MAX_PAGES = 10_000
+LIST_ATTEMPTS = 3
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 SAFE_ID = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}$")
 
@@ -305,37 +306,70 @@ class ApiClient:
 
     # lists -------------------------------------------------------------------------------------
     def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Every item of a paged list, at 100 a page; pages after the first in parallel."""
+        """Every item of a paged list, at 100 a page; pages after the first in parallel.
+
+        A list that changes while it is read (totals differ between pages) is read again,
+        because offset paging can then skip an object, and a skipped object would look
+        missing and be created twice.
+        """
+        for _ in range(LIST_ATTEMPTS):
+            items, consistent = self._read_pages(path, params)
+            if consistent:
+                return items
+            self._count("list_rereads")
+        raise ApiError(f"GET {path}: the list kept changing while it was read; try again")
+
+    def _read_pages(self, path: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
         first = self.request("GET", path, {**params, "page": 0, "size": PAGE_SIZE})
-        items = list(_items(first))
         pages = _total_pages(first)
+        bodies = [first]
         if pages is None:
-            # no page block: read on until a short page
             page = 0
-            while len(_items(first)) >= PAGE_SIZE and page < MAX_PAGES:
+            while len(_items(bodies[-1])) >= PAGE_SIZE:
                 page += 1
-                first = self.request("GET", path, {**params, "page": page, "size": PAGE_SIZE})
-                items += _items(first)
+                if page >= MAX_PAGES:
+                    raise ApiError(f"GET {path}: more than {MAX_PAGES} pages; refusing")
+                bodies.append(
+                    self.request("GET", path, {**params, "page": page, "size": PAGE_SIZE})
+                )
         elif pages > 1:
-            numbers = range(1, min(pages, MAX_PAGES))
+            if pages > MAX_PAGES:
+                raise ApiError(f"GET {path}: Revenium announces {pages} pages; refusing")
+            if len(_items(first)) < PAGE_SIZE:
+                raise ApiError(
+                    f"GET {path}: inconsistent paging (page 0 is short but "
+                    f"{pages} pages are announced)"
+                )
             futures = [
                 self._pool.submit(
                     self.request, "GET", path, {**params, "page": n, "size": PAGE_SIZE}
                 )
-                for n in numbers
+                for n in range(1, pages)
             ]
-            for future in futures:
-                items += _items(future.result())
-        seen: set[str] = set()
-        unique = []
-        for item in items:
-            ident = item.get("id")
-            key = ident if isinstance(ident, str) else json.dumps(item, sort_keys=True)
-            if key in seen:
-                continue
+            bodies += [future.result() for future in futures]
+        totals = {_total_elements(b) for b in bodies} - {None}
+        items = [item for body in bodies for item in _items(body)]
+        unique = _unique(items)
+        consistent = len(totals) <= 1 and (not totals or totals == {len(unique)})
+        return unique, consistent
+
+
+def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        ident = item.get("id")
+        key = ident if isinstance(ident, str) else json.dumps(item, sort_keys=True, default=str)
+        if key not in seen:
             seen.add(key)
-            unique.append(item)
-        return unique
+            out.append(item)
+    return out
+
+
+def _total_elements(body: Any) -> int | None:
+    page = body.get("page") if isinstance(body, dict) else None
+    total = page.get("totalElements") if isinstance(page, dict) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
 def _items(body: Any) -> list[dict[str, Any]]:
@@ -344,14 +378,17 @@ def _items(body: Any) -> list[dict[str, Any]]:
         found = body
     elif isinstance(body, dict):
         embedded = body.get("_embedded")
-        found = (
-            next((v for v in embedded.values() if isinstance(v, list)), [])
-            if isinstance(embedded, dict)
-            else []
-        )
+        if embedded is None:
+            found = []
+        elif isinstance(embedded, dict):
+            found = next((v for v in embedded.values() if isinstance(v, list)), [])
+        else:
+            raise ApiError("unexpected list answer from Revenium: _embedded is not an object")
     else:
         raise ApiError(f"unexpected list answer from Revenium: {type(body).__name__}")
-    return [item for item in found if isinstance(item, dict)]
+    if not all(isinstance(item, dict) for item in found):
+        raise ApiError("unexpected list answer from Revenium: an item is not an object")
+    return found
 
 
 def _total_pages(body: Any) -> int | None:

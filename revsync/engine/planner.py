@@ -443,6 +443,11 @@ class Planner:
                 f"{field_name} of {count} {title} is write-only: not compared "
                 "(apply --update-sensitive sends it again)"
             )
+        for obj in self.live.unsafe:
+            self.plan.notes.append(
+                f"{obj.address}: its id {obj.id!r} is not safe to put in a URL; revsync leaves "
+                "it alone"
+            )
         self.plan.fingerprints = self.live.fingerprints()
 
 
