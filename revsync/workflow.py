@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .engine.apply import ApplyReport, Event, Executor
-from .engine.freshness import stale
+from .engine.freshness import stale, touched_kinds
 from .engine.live import LiveState, kinds_to_read, read_live
 from .engine.plan import Plan
 from .engine.planner import PlanOptions, make_plan, secret_values
@@ -42,7 +42,7 @@ def compute_plan(session, state: DesiredState, options: PlanOptions) -> Plan:
 
 
 def read_again(session, plan: Plan) -> LiveState:
-    return read_live(session.client, session.account, plan.read_kinds)
+    return read_live(session.client, session.account, touched_kinds(plan))
 
 
 def verify_fresh(session, plan: Plan) -> None:

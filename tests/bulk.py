@@ -127,3 +127,28 @@ def bulk_manifest(
 
 def count(manifest: dict[str, Any]) -> int:
     return sum(len(v) for v in manifest.values() if isinstance(v, list))
+
+
+# a large customer (issue 7): 2,000 products, 500 organizations, 5,000 subscribers,
+# 5,000 subscriptions, 300 AI models, 300 alerts, 20 Slack configurations (13,120 objects)
+LARGE = {
+    "products": 2000,
+    "organizations": 500,
+    "subscribers": 5000,
+    "subscriptions": 5000,
+    "models": 300,
+    "alerts": 300,
+    "slack": 20,
+}
+
+
+def account(total: int, seed: int = 0) -> dict[str, Any]:
+    """A manifest of about `total` objects in the proportions of a large customer."""
+    scale = total / sum(LARGE.values())
+    sizes = {k: max(1, round(v * scale)) for k, v in LARGE.items()}
+    return bulk_manifest(seed=seed, elements=max(1, sizes["products"] // 100), **sizes)
+
+
+def split_by_kind(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """One document per kind, as `export` writes them."""
+    return {k: {"version": 1, k: v} for k, v in manifest.items() if isinstance(v, list)}

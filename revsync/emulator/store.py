@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS objects (
 );
 CREATE INDEX IF NOT EXISTS objects_kind_scope ON objects (kind, scope, seq);
 CREATE INDEX IF NOT EXISTS objects_kind_scope_id ON objects (kind, scope, id);
+CREATE INDEX IF NOT EXISTS objects_kind_name ON objects (kind, name COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS accounts (
     api_key   TEXT PRIMARY KEY,
     team_id   TEXT NOT NULL,
@@ -169,6 +170,17 @@ class Store:
             rows = self._db.execute(
                 f"SELECT data FROM objects WHERE kind = ? AND scope IN ({marks}) ORDER BY seq",
                 (kind, *scopes),
+            ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def by_name(self, kind: str, scopes: tuple[str, ...], name: str) -> list[dict[str, Any]]:
+        """Objects whose name (label) equals `name`, ignoring case; uses an index."""
+        marks = ",".join("?" * len(scopes))
+        with self.lock:
+            rows = self._db.execute(
+                f"SELECT data FROM objects WHERE kind = ? AND name = ? COLLATE NOCASE"
+                f" AND scope IN ({marks}) ORDER BY seq",
+                (kind, name, *scopes),
             ).fetchall()
         return [json.loads(row[0]) for row in rows]
 

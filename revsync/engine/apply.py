@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -105,22 +106,22 @@ class Executor:
         started = time.monotonic()
         changes = {c.key: c for c in self.plan.changes}
         deps = {k: set(c.depends_on) & changes.keys() for k, c in changes.items()}
-        waiting = {k: set(d) for k, d in deps.items()}
+        dependants: dict[str, list[str]] = {k: [] for k in changes}
+        for key, needs in deps.items():
+            for need in needs:
+                dependants[need].append(key)
+        missing = {k: len(needs) for k, needs in deps.items()}
+        ready = deque(c.key for c in self.plan.changes if not deps[c.key])
         results: dict[str, ChangeResult] = {}
         report = ApplyReport()
         running: dict[Future, str] = {}
         with ThreadPoolExecutor(self.parallelism, thread_name_prefix="revsync-apply") as pool:
             try:
-                while True:
-                    ready = sorted(
-                        k
-                        for k, d in waiting.items()
-                        if not d and k not in results and k not in running.values()
-                    )
-                    if not self._stop.is_set():
-                        for key in ready:
-                            self.on_event("start", changes[key], None)
-                            running[pool.submit(self._run_change, changes[key])] = key
+                while ready or running:
+                    while ready and len(running) < self.parallelism and not self._stop.is_set():
+                        key = ready.popleft()
+                        self.on_event("start", changes[key], None)
+                        running[pool.submit(self._run_change, changes[key])] = key
                     if not running:
                         break
                     done, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -129,25 +130,26 @@ class Executor:
                         result = future.result()
                         results[key] = result
                         self.on_event("done", changes[key], result)
-                        waiting.pop(key, None)
                         if result.ok:
-                            for other in waiting.values():
-                                other.discard(key)
-                        else:
-                            for skipped in graph.dependants(key, deps):
-                                if skipped not in results:
-                                    change = changes[skipped]
-                                    results[skipped] = ChangeResult(
-                                        skipped,
-                                        change.action,
-                                        change.kind,
-                                        change.name,
-                                        "skipped",
-                                        change.live_id,
-                                        f"not attempted: depends on {key}, which failed",
-                                    )
-                                    waiting.pop(skipped, None)
-                                    self.on_event("done", change, results[skipped])
+                            for other in dependants[key]:
+                                missing[other] -= 1
+                                if missing[other] == 0 and other not in results:
+                                    ready.append(other)
+                            continue
+                        for skipped in sorted(graph.dependants(key, deps)):
+                            if skipped in results:
+                                continue
+                            change = changes[skipped]
+                            results[skipped] = ChangeResult(
+                                skipped,
+                                change.action,
+                                change.kind,
+                                change.name,
+                                "skipped",
+                                change.live_id,
+                                f"not attempted: depends on {key}, which failed",
+                            )
+                            self.on_event("done", change, results[skipped])
             except KeyboardInterrupt:
                 self._stop.set()
                 report.interrupted = True

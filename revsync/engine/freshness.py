@@ -16,6 +16,11 @@ def stale(plan: Plan, now: LiveState) -> list[str]:
     fresh = now.fingerprints()
     reasons = []
     ids_now = {key.split(":", 1)[1] for key in fresh}
+    ids_then = {key.split(":", 1)[1] for key in plan.fingerprints}
+    keys_now: dict[tuple[str, tuple], str] = {}
+    for obj in now.all():
+        if obj.managed:
+            keys_now.setdefault((obj.kind, kinds.get(obj.kind).fold(obj.key)), obj.id)
     for change in plan.changes:
         if change.action in ("update", "delete"):
             key = f"{change.kind}:{change.live_id}"
@@ -25,20 +30,28 @@ def stale(plan: Plan, now: LiveState) -> list[str]:
                 reasons.append(f"{change.address} (id {change.live_id}) changed since the plan")
         elif change.action == "create":
             kind = kinds.get(change.kind)
-            wanted = (
-                kind.fold(tuple(change.name.split("/")))
-                if len(kind.key_fields) > 1
-                else kind.fold((change.name,))
-            )
-            for obj in now.of(change.kind):
-                if obj.managed and kind.fold(obj.key) == wanted:
-                    reasons.append(f"{change.address} now exists in Revenium (id {obj.id})")
-                    break
+            name = tuple(change.name.split("/")) if len(kind.key_fields) > 1 else (change.name,)
+            existing = keys_now.get((change.kind, kind.fold(name)))
+            if existing is not None:
+                reasons.append(f"{change.address} now exists in Revenium (id {existing})")
         for ident in _literal_ids(step.body for step in change.steps):
-            was_there = any(k.endswith(f":{ident}") for k in plan.fingerprints)
-            if was_there and ident not in ids_now:
+            if ident in ids_then and ident not in ids_now:
                 reasons.append(f"{change.address} refers to id {ident}, deleted since the plan")
     return reasons
+
+
+def touched_kinds(plan: Plan) -> list[str]:
+    """The kinds a freshness check must re-read: changed kinds and kinds referred to by id."""
+    wanted = {c.kind for c in plan.changes}
+    kind_of = {}
+    for key in plan.fingerprints:
+        kind, _, ident = key.partition(":")
+        kind_of[ident] = kind
+    for change in plan.changes:
+        for ident in _literal_ids(step.body for step in change.steps):
+            if ident in kind_of:
+                wanted.add(kind_of[ident])
+    return [k for k in plan.read_kinds if k in wanted]
 
 
 def _literal_ids(bodies: Iterable[Any]) -> set[str]:

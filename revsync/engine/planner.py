@@ -98,6 +98,20 @@ class Planner:
         self.deps: dict[str, set[str]] = {}
         self.doomed: dict[tuple[str, str], LiveObject] = {}  # (kind, id) to be deleted
         self.write_only_skipped: dict[str, int] = defaultdict(int)
+        self.entries_by_key: dict[str, dict[tuple, list[Entry]]] = {}
+        self.live_by_key: dict[str, dict[tuple, list[LiveObject]]] = {}
+        self.live_by_id: dict[tuple[str, str], LiveObject] = {}
+        for kind in kinds.KINDS.values():
+            by_key: dict[tuple, list[Entry]] = defaultdict(list)
+            for entry in state.of(kind.name):
+                by_key[kind.fold(entry.key)].append(entry)
+            self.entries_by_key[kind.name] = by_key
+            live_key: dict[tuple, list[LiveObject]] = defaultdict(list)
+            for obj in live.of(kind.name):
+                live_key[kind.fold(obj.key)].append(obj)
+                self.live_by_id[(kind.name, obj.id)] = obj
+            self.live_by_key[kind.name] = live_key
+        self.names: _Names | None = None
         self.plan = Plan(
             target={
                 "api_url": api_url,
@@ -126,6 +140,7 @@ class Planner:
         for kind in kinds.KINDS.values():
             self._match(kind)
         self._doomed()
+        self.names = _Names(self)
         for kind in kinds.KINDS.values():
             for entry in self.state.of(kind.name):
                 if id(entry) not in self.refused:
@@ -213,7 +228,8 @@ class Planner:
             self._refuse(entry, str(exc))
             return
         body = self._secret_placeholders(entry, body)
-        names = _Names(self)
+        names = self.names
+        assert names is not None
         desired = kind.normalize_desired(entry.fields, names)
         masked = {p[0] for p in entry.sensitive} | set(kind.secret_fields)
         try:
@@ -318,7 +334,8 @@ class Planner:
     # deletions ---------------------------------------------------------------------------------
     def _deletes(self) -> None:
         protected = set(self.state.settings.protect)
-        names = _Names(self)
+        names = self.names
+        assert names is not None
         for kind_name in kinds.names():
             if kind_name not in self.state.managed_kinds:
                 continue
@@ -383,19 +400,15 @@ class Planner:
         by_live_id = {
             (c.kind, c.live_id): c.key for c in self.changes.values() if c.live_id is not None
         }
-        for change in list(self.changes.values()):
-            if change.action != "delete":
-                continue
-            obj = next(o for o in self.live.of(change.kind) if o.id == change.live_id)
-            for other in self.live.all():
-                if other.id == obj.id and other.kind == obj.kind:
-                    continue
-                refs = kinds.get(other.kind).live_refs(other.raw)
-                if not any(
-                    target == obj.kind
-                    and (value == obj.id or (by_key and value.lower() == obj.name.lower()))
-                    for target, value, by_key in refs
-                ):
+        deletes = [c for c in self.changes.values() if c.action == "delete"]
+        referrers = self._live_referrers() if deletes else {}
+        for change in deletes:
+            obj = self.live_by_id[(change.kind, change.live_id or "")]
+            found = referrers.get((obj.kind, obj.id), []) + referrers.get(
+                (obj.kind, obj.name.lower()), []
+            )
+            for other in found:
+                if other is obj:
                     continue
                 referrer = by_live_id.get((other.kind, other.id))
                 if referrer is not None:
@@ -421,6 +434,14 @@ class Planner:
         )
         for change in self.plan.changes:
             change.depends_on = sorted(self.deps.get(change.key, set()) & set(self.changes))
+
+    def _live_referrers(self) -> dict[tuple[str, str], list[LiveObject]]:
+        """(kind, id) -> live objects referring to it (by key, lower-cased, for emails)."""
+        out: dict[tuple[str, str], list[LiveObject]] = defaultdict(list)
+        for other in self.live.all():
+            for target, value, by_key in kinds.get(other.kind).live_refs(other.raw):
+                out[(target, value.lower() if by_key else value)].append(other)
+        return out
 
     def _select_targets(self) -> None:
         targets = self.options.targets
@@ -479,7 +500,7 @@ class _Binder:
         target = kinds.get(kind_name)
         key = tuple(name.split("/")) if len(target.key_fields) > 1 else (name,)
         folded = target.fold(key)
-        matches = [e for e in planner.state.of(kind_name) if target.fold(e.key) == folded]
+        matches = planner.entries_by_key[kind_name].get(folded, [])
         label = paths.fmt(path)
         if len(matches) == 1:
             other = matches[0]
@@ -489,7 +510,7 @@ class _Binder:
             self.deps.add(other_key)
             bound = planner.bound.get(id(other))
             return bound.id if bound is not None else {"$ref": other_key}
-        live = [o for o in planner.live.of(kind_name) if target.fold(o.key) == folded]
+        live = planner.live_by_key[kind_name].get(folded, [])
         where = entry.where(path)
         if len(matches) > 1 or len(live) > 1:
             ids = ", ".join(o.id for o in live) or "several manifest entries"

@@ -7,11 +7,11 @@ cloned into the team first. GLOBAL models are never modified or deleted.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ..engine.steps import Lookup, Step
 from ..manifest.model import Entry, Problem
+from . import normalize
 from .base import Account, Kind, KindContext, LiveObject, NameIndex, Unplannable, quote_id
 
 PRICE_FIELDS = (
@@ -55,7 +55,7 @@ class AiModels(Kind):
         ]
 
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        raw = copy.deepcopy(raw)
+        raw = {**raw, DIMENSIONS: normalize.tree_copy(raw.get(DIMENSIONS) or [])}
         for dim in raw.get(DIMENSIONS) or []:
             if isinstance(dim, dict):
                 dim.pop("isGlobal", None)

@@ -7,10 +7,10 @@ Revenium API really differs. The planner and executor know no kind by name.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
 
@@ -78,11 +78,11 @@ class LiveObject:
     managed: bool = True  # False: revsync never changes or deletes it (GLOBAL models)
     origin: str = ""  # e.g. "GLOBAL" / "CUSTOM" for models
 
-    @property
+    @cached_property
     def name(self) -> str:
         return "/".join(self.key)
 
-    @property
+    @cached_property
     def address(self) -> str:
         return f"{self.kind}/{self.name}"
 
@@ -178,7 +178,8 @@ class Kind:
 
     # normalisation --------------------------------------------------------------------------
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        obj = copy.deepcopy(raw)
+        dropped = (COMMON_SERVER_FIELDS | self.server_fields) - self._read_roots()
+        obj = {k: normalize.tree_copy(v) for k, v in raw.items() if k not in dropped}
         for ref in self.refs:
             for _, container in paths.containers(obj, ref.container):
                 found = paths.values(container, ref.read)
@@ -190,6 +191,12 @@ class Kind:
         for name in COMMON_SERVER_FIELDS | self.server_fields:
             obj.pop(name, None)
         return self.canonical(obj)
+
+    def _read_roots(self) -> frozenset[str]:
+        """Top-level fields references are read from (kept until they are converted)."""
+        return frozenset(
+            paths.split(r.container or r.read)[0].removesuffix("[]") for r in self.refs
+        )
 
     def _live_ref_name(self, ref: Ref, value: Any, names: NameIndex) -> str:
         if ref.by_key:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Path_ = tuple[str | int, ...]
@@ -130,11 +131,11 @@ class Entry:
     env_paths: frozenset[Path_] = frozenset()  # values that came from the environment
     sensitive: frozenset[Path_] = frozenset()  # env values and secret fields: always masked
 
-    @property
+    @cached_property
     def name(self) -> str:
         return "/".join(str(k) for k in self.key)
 
-    @property
+    @cached_property
     def address(self) -> str:
         return f"{self.kind}/{self.name}"
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from .. import kinds
 from ..kinds import paths
-from ..kinds.base import Kind, Ref
+from ..kinds.base import Ref
 from .model import DesiredState, Entry, Problem
 
 
@@ -76,15 +76,36 @@ def ref_values(entry: Entry, ref: Ref) -> list[tuple[tuple, str]]:
     return out
 
 
+class _Index:
+    """Entries by folded key and names by kind, built once for all references."""
+
+    def __init__(self, state: DesiredState) -> None:
+        self.by_key: dict[str, dict[tuple, list[Entry]]] = {}
+        self.names: dict[str, set[str]] = {}
+        for kind in kinds.KINDS.values():
+            by_key: dict[tuple, list[Entry]] = defaultdict(list)
+            for entry in state.of(kind.name):
+                by_key[kind.fold(entry.key)].append(entry)
+            self.by_key[kind.name] = by_key
+            self.names[kind.name] = {e.name for e in state.of(kind.name)}
+        self._known: dict[str, list[str]] = {}
+
+    def known(self, kind: str) -> list[str]:
+        if kind not in self._known:
+            self._known[kind] = sorted(self.names[kind])
+        return self._known[kind]
+
+
 def references(state: DesiredState, strict: bool) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    index = _Index(state)
     for kind in kinds.KINDS.values():
         for entry in state.of(kind.name):
             for ref in kind.refs:
                 errors += _presence(entry, ref)
                 for path, name in ref_values(entry, ref):
-                    problem, is_error = _resolve(state, kind, entry, ref, path, name, strict)
+                    problem, is_error = _resolve(index, entry, ref, path, name, strict)
                     if problem:
                         (errors if is_error else warnings).append(problem)
     return errors, warnings
@@ -118,13 +139,11 @@ def _presence(entry: Entry, ref: Ref) -> list[Problem]:
 
 
 def _resolve(
-    state: DesiredState, kind: Kind, entry: Entry, ref: Ref, path: tuple, name: str, strict: bool
+    index: _Index, entry: Entry, ref: Ref, path: tuple, name: str, strict: bool
 ) -> tuple[Problem | None, bool]:
     target = kinds.get(ref.target)
-    wanted = (
-        target.fold(tuple(name.split("/"))) if len(target.key_fields) > 1 else target.fold((name,))
-    )
-    matches = [e for e in state.of(ref.target) if target.fold(e.key) == wanted]
+    key = tuple(name.split("/")) if len(target.key_fields) > 1 else (name,)
+    matches = index.by_key[ref.target].get(target.fold(key), [])
     where = entry.where(path)
     label = paths.fmt(path)
     if len(matches) == 1:
@@ -138,11 +157,7 @@ def _resolve(
             where,
             entry.address,
         ), True
-    elsewhere = [
-        k.name
-        for k in kinds.KINDS.values()
-        if k.name != ref.target and any(e.name == name for e in state.of(k.name))
-    ]
+    elsewhere = [k for k in kinds.names() if k != ref.target and name in index.names[k]]
     if elsewhere:
         return Problem(
             f"{label}: '{name}' is not a {target.title}: it names a {elsewhere[0]} entry; "
@@ -150,7 +165,7 @@ def _resolve(
             where,
             entry.address,
         ), True
-    known = sorted(e.name for e in state.of(ref.target))
+    known = index.known(ref.target)
     hint = f" (known: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})" if known else ""
     message = (
         f"{label}: {target.title} '{name}' is not in the manifests{hint}; "

@@ -54,9 +54,8 @@ class Subscribers(Collection):
             raise forbidden(f"Access denied for tenantId {tenant}")
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
-        email = obj["email"].lower()
-        for other in ctx.store.all(self.kind, self.read_scopes(ctx)):
-            if other["email"].lower() == email and (not existing or other["id"] != existing["id"]):
+        for other in ctx.store.by_name(self.kind, self.read_scopes(ctx), obj["email"]):
+            if not existing or other["id"] != existing["id"]:
                 raise conflict(f"Subscriber with email {obj['email']} already exists")
         for i, org in enumerate(obj.get("organizationIds") or []):
             if not exists_in_scope(ctx, "org", org):
@@ -74,10 +73,10 @@ class Subscribers(Collection):
             )
 
     def by_email(self, ctx: Ctx) -> tuple[int, Any]:
-        email = (ctx.params.get("email") or "").lower()
+        email = ctx.params.get("email") or ""
         if not email:
             raise ApiError(400, "Required request parameter 'email' is not present")
-        for obj in ctx.store.all(self.kind, self.read_scopes(ctx)):
-            if obj["email"].lower() == email:
-                return 200, self.render(ctx, obj)
+        found = ctx.store.by_name(self.kind, self.read_scopes(ctx), email)
+        if found:
+            return 200, self.render(ctx, found[0])
         raise ApiError(404, f"Subscriber with email {email} not found")
