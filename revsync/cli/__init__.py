@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from ..errors import EXIT_ERROR, RevsyncError
 from .apply import apply_command
+from .completion import completion_command
 from .drift import drift_command
 from .emulator import emulator_command
 from .export import export_command
@@ -17,7 +18,17 @@ from .schema import schema_command
 from .validate import validate_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _InOrder(click.Group):
+    """List commands in the order of the workflow, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=_InOrder,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="revsync")
 def cli() -> None:
     """Keep Revenium configuration in git: validate, plan, apply, drift, export."""
@@ -31,6 +42,7 @@ for command in (
     export_command,
     schema_command,
     emulator_command,
+    completion_command,
 ):
     cli.add_command(command)
 

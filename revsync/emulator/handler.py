@@ -86,6 +86,7 @@ class Handler(BaseHTTPRequestHandler):
         api_path = path[len("/profitstream") :]
         started = time.monotonic()
         entry: dict[str, Any] = {
+            "time": time.time(),
             "method": method,
             "path": api_path,
             "query": params,

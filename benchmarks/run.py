@@ -1,0 +1,274 @@
+"""Performance at scale: plan, drift, export and apply on large accounts.
+
+    make bench                      # N = 1,000, 4,000 and 13,000 objects
+    python benchmarks/run.py --sizes 1000 --creates 200     # a quick run
+
+For each size an emulator process (rate limit off) is loaded with an account in the
+proportions of a large customer, through `revsync apply`. Then, each as its own revsync
+process: a no-change plan, a plan with 1% drift, export, the naive baseline (one GET per
+object), and an apply of N new objects with the emulator limiting to 50 requests/s.
+Prints a table and writes benchmarks/results/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from _emulator_process import emulator_process  # noqa: E402
+
+from tests.bulk import account, count, split_by_kind  # noqa: E402
+
+KEY = "hak_emulator_local_dev_key"
+TEAM = "EMUteam"
+REVSYNC = [sys.executable, "-m", "revsync"]
+
+
+class Emu:
+    def __init__(self, api_url: str) -> None:
+        self.api_url = api_url
+        self.admin = api_url.removesuffix("/profitstream") + "/_emulator"
+
+    def seq(self) -> int:
+        log = httpx.get(f"{self.admin}/requests", params={"since": 0}, timeout=60).json()
+        return log[-1]["seq"] if log else 0
+
+    def requests(self, since: int) -> list[dict]:
+        return httpx.get(f"{self.admin}/requests", params={"since": since}, timeout=60).json()
+
+    def rate(self, value: float) -> None:
+        httpx.put(f"{self.admin}/rate-limit", json={"rate": value}, timeout=10)
+
+
+def measure(emu: Emu, name: str, args: list[str], env: dict[str, str], objects: int) -> dict:
+    """Run one revsync process; wall, CPU and peak memory of it, requests it made."""
+    since = emu.seq()
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(args, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - started
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status)
+    log = emu.requests(since)
+    writes = [r for r in log if r["method"] != "GET" and r["status"] < 300]
+    limited = sum(1 for r in log if r["status"] == 429)
+    phase = None
+    if len(writes) > 1:
+        span = writes[-1]["time"] - writes[0]["time"]
+        phase = (len(writes) - 1) / span if span > 0 else None
+    return {
+        "scenario": name,
+        "objects": objects,
+        "exit": code,
+        "wall_s": round(wall, 2),
+        "requests": len(log),
+        "requests_per_object": round(len(log) / objects, 3) if objects else None,
+        "http_429": limited,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "write_rate": round(phase, 1) if phase else None,
+        "tail": text.strip().splitlines()[-1:] if code not in (0, 2) else [],
+    }
+
+
+def write_manifests(folder: Path, manifest: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, doc in split_by_kind(manifest).items():
+        (folder / f"{kind}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def drifted(manifest: dict, share: float, seed: int = 1) -> tuple[dict, int]:
+    """The same manifest with `share` of its objects changed (descriptions, thresholds...)."""
+    rng = random.Random(seed)
+    out = json.loads(json.dumps(manifest))
+    entries = [(k, e) for k, v in out.items() if isinstance(v, list) for e in v]
+    chosen = rng.sample(entries, k=max(1, round(len(entries) * share)))
+    for kind, entry in chosen:
+        if kind == "products":
+            entry["description"] = "changed"
+        elif kind == "alerts":
+            entry["threshold"] = entry["threshold"] + 1
+        elif kind == "subscribers":
+            entry["firstName"] = "Changed"
+        elif kind == "organizations":
+            entry["city"] = "Changed"
+        elif kind == "subscriptions":
+            entry["tags"] = ["changed"]
+        elif kind == "aiModels":
+            entry["inputCostPerToken"] = 0.0000123
+        elif kind == "meteringElements":
+            entry["description"] = "changed"
+        elif kind == "slackConfigurations":
+            entry["channelName"] = "#changed"
+    return out, len(chosen)
+
+
+def new_objects(manifest: dict, creates: int) -> dict:
+    """`creates` new organizations, subscribers and products, on top of the account."""
+    out = json.loads(json.dumps(manifest))
+    orgs = [o["name"] for o in out["organizations"]]
+    third = creates // 3
+    out["organizations"] += [{"name": f"new-org-{i:05d}"} for i in range(third)]
+    out["subscribers"] += [
+        {"email": f"new-{i:05d}@example.com", "organizations": [orgs[0]]} for i in range(third)
+    ]
+    out["products"] += [
+        {
+            "name": f"new-product-{i:05d}",
+            "plan": {"name": "p", "type": "SUBSCRIPTION", "currency": "USD"},
+        }
+        for i in range(creates - 2 * third)
+    ]
+    return out
+
+
+def read_bound(manifest: dict) -> int:
+    """Σ⌈objects per kind / 100⌉ + one page per kind read + the GLOBAL model catalog."""
+    kinds = [v for k, v in manifest.items() if isinstance(v, list)]
+    return sum(math.ceil(len(v) / 100) for v in kinds) + len(kinds) + 1
+
+
+def run_size(size: int, creates: int, rate: float, work: Path) -> list[dict]:
+    manifest = account(size)
+    objects = count(manifest)
+    folder = work / f"n{size}"
+    write_manifests(folder / "base", manifest)
+    rows = []
+    with emulator_process("--rate-limit", "0") as api_url:
+        emu = Emu(api_url)
+        env = {
+            **os.environ,
+            "REVENIUM_API_URL": api_url,
+            "REVENIUM_API_KEY": KEY,
+            "REVENIUM_TEAM_ID": TEAM,
+            "REVENIUM_OWNER_ID": "EMUownr",
+            "SLACK_WEBHOOK": "https://hooks.slack.example/T/B/x",
+            "NO_COLOR": "1",
+        }
+        base = str(folder / "base")
+        load = measure(
+            emu,
+            "initial apply (creates, rate limit off)",
+            [*REVSYNC, "apply", base, "--auto-approve", "--parallelism", "8"],
+            env,
+            objects,
+        )
+        rows.append(load)
+        plan = measure(
+            emu, "no-change plan", [*REVSYNC, "plan", base, "--detailed-exitcode"], env, objects
+        )
+        plan["bound"] = read_bound(manifest)
+        rows.append(plan)
+        changed, n_changed = drifted(manifest, 0.01)
+        write_manifests(folder / "drift", changed)
+        drift = measure(
+            emu,
+            f"plan with 1% drift ({n_changed} objects)",
+            [*REVSYNC, "plan", str(folder / "drift"), "--detailed-exitcode"],
+            env,
+            objects,
+        )
+        rows.append(drift)
+        rows.append(
+            measure(
+                emu,
+                "export",
+                [*REVSYNC, "export", "-o", str(folder / "export"), "--force"],
+                env,
+                objects,
+            )
+        )
+        naive = measure(
+            emu,
+            "baseline: no-change check, one GET per object",
+            [sys.executable, str(HERE / "naive_refresh.py"), api_url, KEY, TEAM],
+            env,
+            objects,
+        )
+        naive["ratio_requests"] = round(naive["requests"] / max(1, plan["requests"]), 1)
+        naive["ratio_wall"] = round(naive["wall_s"] / max(0.01, plan["wall_s"]), 1)
+        rows.append(naive)
+        more = new_objects(manifest, creates)
+        write_manifests(folder / "more", more)
+        emu.rate(rate)
+        time.sleep(1.1)
+        rows.append(
+            measure(
+                emu,
+                f"apply of {creates} creates at {rate:g} req/s",
+                [*REVSYNC, "apply", str(folder / "more"), "--auto-approve"],
+                env,
+                objects + creates,
+            )
+        )
+        emu.rate(0)
+    for row in rows:
+        row["size"] = size
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,4000,13000")
+    parser.add_argument("--creates", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="revsync-bench-") as tmp:
+        for size in sizes:
+            print(f"... N = {size}", file=sys.stderr, flush=True)
+            rows += run_size(size, args.creates, args.rate, Path(tmp))
+    header = (
+        f"{'N':>6} {'scenario':<48} {'wall s':>7} {'requests':>8} {'req/obj':>7} "
+        f"{'429s':>5} {'cpu s':>6} {'peak MB':>7}  notes"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        notes = []
+        if "bound" in r:
+            notes.append(f"bound {r['bound']}")
+        if "ratio_requests" in r:
+            notes.append(f"{r['ratio_requests']}x requests, {r['ratio_wall']}x time of revsync")
+        if r["write_rate"] and "creates at" in r["scenario"]:
+            notes.append(f"writes {r['write_rate']}/s")
+        if r["exit"] not in (0, 2):
+            notes.append(f"EXIT {r['exit']} {r['tail']}")
+        print(
+            f"{r['size']:>6} {r['scenario']:<48} {r['wall_s']:>7} {r['requests']:>8} "
+            f"{r['requests_per_object'] or 0:>7} {r['http_429']:>5} {r['cpu_s']:>6} "
+            f"{r['peak_mb']:>7}  {'; '.join(notes)}"
+        )
+    plans = {r["size"]: r for r in rows if r["scenario"] == "no-change plan"}
+    if len(plans) > 1:
+        small, large = plans[min(plans)], plans[max(plans)]
+        print(
+            f"\nno-change plan growth {min(plans)} -> {max(plans)} objects: "
+            f"{large['wall_s'] / small['wall_s']:.1f}x time "
+            f"({max(plans) / min(plans):.0f}x objects)"
+        )
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "scale.json").write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,0 @@
-from ..e2e.conftest import env, revsync, write  # noqa: F401  (shared fixtures)
