@@ -182,14 +182,22 @@ class ApiClient:
                         raise Ambiguous(failure)
                 else:
                     raise self._error(method, path, status, headers, payload)
+            hint = (
+                "Check --api-url / REVENIUM_API_URL and the network."
+                if failure.startswith("cannot connect")
+                else None
+            )
             if attempt >= self.max_attempts:
-                raise ApiError(f"{method} {path}: gave up after {attempt} attempts: {failure}")
+                raise ApiError(
+                    f"{method} {path}: gave up after {attempt} attempts: {failure}", hint=hint
+                )
             if wait is None:
                 wait = self._backoff(attempt)
             if time.monotonic() + wait > deadline:
                 raise ApiError(
                     f"{method} {path}: gave up after {attempt} attempts in "
-                    f"{self.retry_time:.0f} s: {failure}"
+                    f"{self.retry_time:.0f} s: {failure}",
+                    hint=hint,
                 )
             self._count("retries")
             log.debug("%s %s: %s; retrying in %.2f s", method, path, failure, wait)

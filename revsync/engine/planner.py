@@ -221,11 +221,11 @@ class Planner:
         binder = _Binder(self, entry)
         try:
             body = kind.body(entry, binder, self.account)
-        except _Unresolved as exc:
-            self.problems.append(exc.problem)
-            return
         except _Blocked as exc:
             self._refuse(entry, str(exc))
+            return
+        if binder.problems:
+            self.problems += binder.problems
             return
         body = self._secret_placeholders(entry, body)
         names = self.names
@@ -494,8 +494,16 @@ class _Binder:
         self._planner = planner
         self._entry = entry
         self.deps: set[str] = set()
+        self.problems: list[Problem] = []
 
     def resolve(self, kind_name: str, name: str, entry: Entry, path: tuple) -> Any:
+        try:
+            return self._resolve(kind_name, name, entry, path)
+        except _Unresolved as exc:
+            self.problems.append(exc.problem)
+            return None
+
+    def _resolve(self, kind_name: str, name: str, entry: Entry, path: tuple) -> Any:
         planner = self._planner
         target = kinds.get(kind_name)
         key = tuple(name.split("/")) if len(target.key_fields) > 1 else (name,)

@@ -324,3 +324,22 @@ def test_apply_verifies_the_plan_right_before_writing(
 def test_saved_plan_options_belong_to_plan(revsync, tmp_path: Path, flag: str) -> None:
     result = revsync("apply", "--plan", str(tmp_path / "p.json"), flag)
     assert result.code == 1 and "go to `plan`" in result.err
+
+
+def test_export_indents_lists_like_hand_written_manifests(
+    revsync, env: Emulator, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SLACK_WEBHOOK_FINOPS", WEBHOOK)
+    monkeypatch.setenv("SLACK_WEBHOOK_ONCALL", WEBHOOK)
+    revsync("apply", VALID, "--auto-approve")
+    out = tmp_path / "exported"
+    revsync("export", "-o", str(out))
+    text = (out / "alerts.yaml").read_text()
+    assert "\nalerts:\n  - name: " in text
+    with (out / "alerts.yaml").open("a") as f:  # what the README tutorial asks a user to do
+        f.write(
+            "  - name: hourly-spend\n    alertType: THRESHOLD\n    metricType: TOTAL_COST\n"
+            "    operatorType: GREATER_THAN\n    threshold: 50\n"
+            "    periodDuration: ONE_HOUR\n    slackConfigurations: [finops]\n"
+        )
+    assert revsync("validate", str(out)).code == 0
