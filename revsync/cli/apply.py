@@ -20,7 +20,14 @@ from ..workflow import (
     load_plan,
     verify_fresh,
 )
-from .common import api_options, load_or_exit, open_session, paths_argument, with_session_options
+from .common import (
+    api_options,
+    load_or_exit,
+    open_session,
+    output_option,
+    paths_argument,
+    with_session_options,
+)
 from .plan import plan_options, render
 
 
@@ -35,22 +42,12 @@ from .plan import plan_options, render
     help="Apply this saved plan exactly (refused if Revenium changed since).",
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@output_option("text", "json")
 @with_session_options
 def apply_command(
     options: dict[str, Any],
     paths: tuple[str, ...],
-    prune: bool,
-    allow_mass_delete: bool,
-    targets: tuple[str, ...],
-    update_sensitive: bool,
+    plan_options: PlanOptions,
     plan_file: str | None,
     auto_approve: bool,
     output: str,
@@ -61,7 +58,7 @@ def apply_command(
     everything was applied, 1 when something failed (the report says exactly what),
     3 for invalid manifests, 4 when refused (unsafe or stale plan).
     """
-    if plan_file and (prune or allow_mass_delete or targets or update_sensitive):
+    if plan_file and plan_options != PlanOptions():
         raise click.UsageError(
             "a saved plan is applied as it is: --prune, --target, "
             "--allow-mass-delete and --update-sensitive go to `plan`"
@@ -77,7 +74,7 @@ def apply_command(
             plan = compute_plan(
                 session,
                 loaded.state,
-                PlanOptions(prune, allow_mass_delete, update_sensitive, targets),
+                plan_options,
             )
         if output == "text":
             click.echo(render(plan, "text", session.color))

@@ -19,13 +19,32 @@ from ..client.http import ApiClient
 from ..errors import EXIT_INVALID, RevsyncError
 from ..kinds.base import Account
 from ..manifest.load import LoadResult, load
-from .validate import report_problems
 
 
 def color_enabled(no_color: bool) -> bool:
     if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return sys.stdout.isatty()
+
+
+def report_problems(result: LoadResult, err: bool = False) -> None:
+    for problem in result.errors:
+        click.echo(str(problem), err=err)
+    for problem in result.warnings:
+        click.echo(f"warning: {problem}", err=err)
+
+
+def output_option(*formats: str) -> Callable:
+    """`-o/--output` with the formats a command supports (the first is the default)."""
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Choice(list(formats)),
+        default=formats[0],
+        show_default=True,
+        help="Output format.",
+    )
 
 
 def paths_argument(f: Callable) -> Callable:

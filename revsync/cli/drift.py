@@ -11,20 +11,20 @@ from ..engine.planner import PlanOptions
 from ..errors import EXIT_CHANGES, EXIT_OK
 from ..output import drift as drift_output
 from ..workflow import compute_plan
-from .common import api_options, load_or_exit, open_session, paths_argument, with_session_options
+from .common import (
+    api_options,
+    load_or_exit,
+    open_session,
+    output_option,
+    paths_argument,
+    with_session_options,
+)
 
 
 @click.command("drift")
 @paths_argument
 @api_options
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@output_option("text", "json", "markdown")
 @with_session_options
 def drift_command(options: dict[str, Any], paths: tuple[str, ...], output: str) -> int:
     """Report how Revenium differs from the manifests; change nothing.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import click
@@ -10,10 +11,19 @@ from ..engine.planner import PlanOptions
 from ..errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED
 from ..output import json_out, markdown, text
 from ..workflow import compute_plan, save_plan
-from .common import api_options, load_or_exit, open_session, paths_argument, with_session_options
+from .common import (
+    api_options,
+    load_or_exit,
+    open_session,
+    output_option,
+    paths_argument,
+    with_session_options,
+)
 
 
 def plan_options(f):
+    """--prune, --allow-mass-delete, --target, --update-sensitive, handed over as one
+    `plan_options: PlanOptions` argument."""
     options = [
         click.option(
             "--prune",
@@ -38,9 +48,20 @@ def plan_options(f):
             help="Send write-only fields (Slack webhookUrl) again.",
         ),
     ]
+
+    @functools.wraps(f)
+    def wrapper(**kwargs: Any) -> Any:
+        kwargs["plan_options"] = PlanOptions(
+            prune=kwargs.pop("prune"),
+            allow_mass_delete=kwargs.pop("allow_mass_delete"),
+            update_write_only=kwargs.pop("update_sensitive"),
+            targets=kwargs.pop("targets"),
+        )
+        return f(**kwargs)
+
     for option in reversed(options):
-        f = option(f)
-    return f
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def render(plan, output: str, color: bool) -> str:
@@ -62,22 +83,12 @@ def render(plan, output: str, color: bool) -> str:
     help="Save the plan for `apply --plan FILE` (no secrets inside).",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@output_option("text", "json", "markdown")
 @with_session_options
 def plan_command(
     options: dict[str, Any],
     paths: tuple[str, ...],
-    prune: bool,
-    allow_mass_delete: bool,
-    targets: tuple[str, ...],
-    update_sensitive: bool,
+    plan_options: PlanOptions,
     out_file: str | None,
     detailed_exitcode: bool,
     output: str,
@@ -92,7 +103,7 @@ def plan_command(
         plan = compute_plan(
             session,
             loaded.state,
-            PlanOptions(prune, allow_mass_delete, update_sensitive, targets),
+            plan_options,
         )
         click.echo(render(plan, output, session.color))
         if out_file:

@@ -8,13 +8,7 @@ import click
 
 from ..errors import EXIT_INVALID, EXIT_OK
 from ..manifest.load import LoadResult, load
-
-
-def report_problems(result: LoadResult, err: bool = False) -> None:
-    for problem in result.errors:
-        click.echo(str(problem), err=err)
-    for problem in result.warnings:
-        click.echo(f"warning: {problem}", err=err)
+from .common import output_option, report_problems
 
 
 def validation_json(result: LoadResult) -> dict:
@@ -36,14 +30,7 @@ def validation_json(result: LoadResult) -> dict:
     is_flag=True,
     help="References to objects not in the manifests are errors (instead of warnings).",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@output_option("text", "json")
 def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> int:
     """Check manifests offline: YAML, JSON Schema, references, duplicates.
 

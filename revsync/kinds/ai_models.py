@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.steps import Lookup, Step
-from ..manifest.model import Entry, Problem
-from . import normalize
+from ..manifest.model import Entry, Problem, plain
 from .base import Account, Kind, KindContext, LiveObject, NameIndex, Unplannable, quote_id
 
 PRICE_FIELDS = (
@@ -55,7 +54,7 @@ class AiModels(Kind):
         ]
 
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        raw = {**raw, DIMENSIONS: normalize.tree_copy(raw.get(DIMENSIONS) or [])}
+        raw = {**raw, DIMENSIONS: plain(raw.get(DIMENSIONS) or [])}
         for dim in raw.get(DIMENSIONS) or []:
             if isinstance(dim, dict):
                 dim.pop("isGlobal", None)

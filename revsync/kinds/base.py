@@ -179,7 +179,7 @@ class Kind:
     # normalisation --------------------------------------------------------------------------
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
         dropped = (COMMON_SERVER_FIELDS | self.server_fields) - self._read_roots()
-        obj = {k: normalize.tree_copy(v) for k, v in raw.items() if k not in dropped}
+        obj = {k: plain(v) for k, v in raw.items() if k not in dropped}
         for ref in self.refs:
             for _, container in paths.containers(obj, ref.container):
                 found = paths.values(container, ref.read)

@@ -13,15 +13,6 @@ from . import paths
 EMPTY = (None, [], {})
 
 
-def tree_copy(value: Any) -> Any:
-    """A copy of JSON data (dicts, lists, scalars): much faster than copy.deepcopy."""
-    if isinstance(value, dict):
-        return {k: tree_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [tree_copy(v) for v in value]
-    return value
-
-
 def drop_empty(value: Any) -> Any:
     """None, [] and {} mean "not set" to the API; remove them everywhere."""
     if isinstance(value, dict):

@@ -17,26 +17,14 @@ def split(path: str) -> list[str]:
 
 def containers(obj: Any, path: str) -> Iterator[tuple[tuple[Step, ...], dict[str, Any]]]:
     """Every mapping reached by `path` (with its concrete path), e.g. each plan element."""
-    yield from _walk(obj, split(path), ())
+    for at, value in _walk(obj, split(path), ()):
+        if isinstance(value, dict):
+            yield at, value
 
 
-def _walk(obj: Any, parts: list[str], at: tuple[Step, ...]):
-    if not parts:
-        if isinstance(obj, dict):
-            yield at, obj
-        return
-    head, rest = parts[0], parts[1:]
-    many = head.endswith("[]")
-    name = head[:-2] if many else head
-    if not isinstance(obj, dict) or obj.get(name) is None:
-        return
-    value = obj[name]
-    if many:
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _walk(item, rest, (*at, name, i))
-    else:
-        yield from _walk(value, rest, (*at, name))
+def values(obj: Any, path: str) -> list[Any]:
+    """Values at a path that may contain `[]` (e.g. `organizations[].id`)."""
+    return [value for _, value in _walk(obj, split(path), ())]
 
 
 def get(obj: Any, path: str) -> Any:
@@ -48,16 +36,9 @@ def get(obj: Any, path: str) -> Any:
     return obj
 
 
-def values(obj: Any, path: str) -> list[Any]:
-    """Values at a path that may contain `[]` (e.g. `organizations[].id`)."""
-    out: list[Any] = []
-    _collect(obj, split(path), out)
-    return out
-
-
-def _collect(obj: Any, parts: list[str], out: list[Any]) -> None:
+def _walk(obj: Any, parts: list[str], at: tuple[Step, ...]) -> Iterator[tuple[tuple, Any]]:
     if not parts:
-        out.append(obj)
+        yield at, obj
         return
     head, rest = parts[0], parts[1:]
     many = head.endswith("[]")
@@ -66,10 +47,10 @@ def _collect(obj: Any, parts: list[str], out: list[Any]) -> None:
         return
     value = obj[name]
     if many:
-        for item in value if isinstance(value, list) else []:
-            _collect(item, rest, out)
+        for i, item in enumerate(value if isinstance(value, list) else []):
+            yield from _walk(item, rest, (*at, name, i))
     else:
-        _collect(value, rest, out)
+        yield from _walk(value, rest, (*at, name))
 
 
 def root(path: str) -> str:

@@ -15,25 +15,17 @@ class Products(Kind):
     title = "product"
     schema_def = "product"
     api_path = "/v2/api/products"
-    refs = (
+    refs = tuple(
         Ref(
             "element",
             "meteringElements",
             write="elementDefinitionId",
             read="elementDefinitionId",
             raw="elementDefinitionId",
-            container="plan.elements[]",
+            container=f"plan.{items}[]",
             required=True,
-        ),
-        Ref(
-            "element",
-            "meteringElements",
-            write="elementDefinitionId",
-            read="elementDefinitionId",
-            raw="elementDefinitionId",
-            container="plan.ratingAggregations[]",
-            required=True,
-        ),
+        )
+        for items in ("elements", "ratingAggregations")
     )
     body_scope = ("teamId", "ownerId")
     server_fields = frozenset({"sources", "environment", "sourceConfiguration"})

@@ -83,7 +83,7 @@ def sensitive_paths(value: Any, prefix: Path_ = ()) -> set[Path_]:
 
 
 def plain(value: Any) -> Any:
-    """Plain dicts and lists, for serialising and hashing."""
+    """A copy as plain dicts and lists (for serialising, hashing and normalising)."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -339,20 +339,19 @@ def ref(ctx: Ctx, kind: str, ident: str | None) -> dict[str, Any] | None:
 
 
 def team_ref(ctx: Ctx) -> dict[str, Any]:
-    return {
-        "id": ctx.account.team_id,
-        "label": ctx.account.team_name,
-        "resourceType": "team",
-        "_links": {"self": {"href": f"{ctx.base}/v2/api/teams/{ctx.account.team_id}"}},
-    }
+    return _account_ref(ctx, ctx.account.team_id, "team", "teams")
 
 
 def tenant_ref(ctx: Ctx) -> dict[str, Any]:
+    return _account_ref(ctx, ctx.account.tenant_id, "tenant", "tenants")
+
+
+def _account_ref(ctx: Ctx, ident: str, resource_type: str, segment: str) -> dict[str, Any]:
     return {
-        "id": ctx.account.tenant_id,
+        "id": ident,
         "label": ctx.account.team_name,
-        "resourceType": "tenant",
-        "_links": {"self": {"href": f"{ctx.base}/v2/api/tenants/{ctx.account.tenant_id}"}},
+        "resourceType": resource_type,
+        "_links": {"self": {"href": f"{ctx.base}/v2/api/{segment}/{ident}"}},
     }
 
 
