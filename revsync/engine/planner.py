@@ -155,15 +155,11 @@ class Planner:
     # matching live objects to entries ----------------------------------------------------------
     def _match(self, kind: Kind) -> None:
         entries = self.state.of(kind.name)
-        candidates = [o for o in self.live.of(kind.name) if o.managed]
-        by_id = {o.id: o for o in candidates}
-        by_key: dict[tuple, list[LiveObject]] = defaultdict(list)
-        for obj in candidates:
-            by_key[kind.fold(obj.key)].append(obj)
+        by_key = self.live_by_key[kind.name]
         taken: set[str] = set()
         for entry in (e for e in entries if e.pinned_id):
-            obj = by_id.get(entry.pinned_id or "")
-            if obj is None:
+            obj = self.live_by_id.get((kind.name, entry.pinned_id or ""))
+            if obj is None or not obj.managed:
                 self._refuse(
                     entry,
                     f"pinned id {entry.pinned_id} is not a {kind.title} in this account "
@@ -175,7 +171,7 @@ class Planner:
         unsafe = {kind.fold(o.key) for o in self.live.unsafe if o.kind == kind.name}
         for entry in (e for e in entries if not e.pinned_id):
             key = kind.fold(entry.key)
-            free = [o for o in by_key.get(key, []) if o.id not in taken]
+            free = [o for o in by_key.get(key, []) if o.managed and o.id not in taken]
             if len(free) == 1:
                 self._bind(entry, free[0])
                 taken.add(free[0].id)
@@ -201,18 +197,24 @@ class Planner:
         self.refused[id(entry)] = Refusal(self.keys[id(entry)], reason, str(entry.location))
 
     def _doomed(self) -> None:
-        """Live objects that --prune would delete (known before bodies are built)."""
-        if not self.prune:
-            return
+        """What --prune deletes (known before bodies are built, so references to it fail),
+        and which live objects no entry matches (reported either way)."""
         protected = set(self.state.settings.protect)
-        for kind_name in self.state.managed_kinds:
+        for kind_name in kinds.names():
+            if kind_name not in self.state.managed_kinds:
+                continue
             kind = kinds.get(kind_name)
             for obj in self.live.of(kind_name):
                 if (kind_name, obj.id) in self.bound_ids or not obj.managed:
                     continue
-                if obj.address in protected or kind.deletable(obj) is not None:
+                self.plan.unmanaged.append(Unmanaged(kind_name, obj.name, obj.id))
+                if not self.prune:
                     continue
-                self.doomed[(kind_name, obj.id)] = obj
+                reason = "is protected: kept" if obj.address in protected else kind.deletable(obj)
+                if reason:
+                    self.plan.notes.append(f"{obj.address} (id {obj.id}) {reason}")
+                else:
+                    self.doomed[(kind_name, obj.id)] = obj
 
     # one entry --------------------------------------------------------------------------------
     def _plan_entry(self, kind: Kind, entry: Entry) -> None:
@@ -333,41 +335,25 @@ class Planner:
 
     # deletions ---------------------------------------------------------------------------------
     def _deletes(self) -> None:
-        protected = set(self.state.settings.protect)
         names = self.names
         assert names is not None
-        for kind_name in kinds.names():
-            if kind_name not in self.state.managed_kinds:
-                continue
+        for (kind_name, _), obj in self.doomed.items():
             kind = kinds.get(kind_name)
-            for obj in self.live.of(kind_name):
-                if (kind_name, obj.id) in self.bound_ids or not obj.managed:
-                    continue
-                self.plan.unmanaged.append(Unmanaged(kind_name, obj.name, obj.id))
-                if not self.prune:
-                    continue
-                if obj.address in protected:
-                    self.plan.notes.append(f"{obj.address} (id {obj.id}) is protected: kept")
-                    continue
-                reason = kind.deletable(obj)
-                if reason:
-                    self.plan.notes.append(f"{obj.address} (id {obj.id}): {reason}")
-                    continue
-                current = kind.normalize_live(obj.raw, names)
-                key = f"{obj.address}#{obj.id}"
-                self.changes[key] = Change(
-                    key=key,
-                    action="delete",
-                    kind=kind_name,
-                    name=obj.name,
-                    live_id=obj.id,
-                    fields=[
-                        FieldChange(k, v, MISSING, k in kind.secret_fields)
-                        for k, v in sorted(current.items())
-                    ],
-                    steps=kind.delete_steps(obj, self.ctx),
-                )
-                self.deps[key] = set()
+            current = kind.normalize_live(obj.raw, names)
+            key = f"{obj.address}#{obj.id}"
+            self.changes[key] = Change(
+                key=key,
+                action="delete",
+                kind=kind_name,
+                name=obj.name,
+                live_id=obj.id,
+                fields=[
+                    FieldChange(k, v, MISSING, k in kind.secret_fields)
+                    for k, v in sorted(current.items())
+                ],
+                steps=kind.delete_steps(obj, self.ctx),
+            )
+            self.deps[key] = set()
         if not self.prune and self.plan.unmanaged:
             n = len(self.plan.unmanaged)
             self.plan.notes.append(
