@@ -181,7 +181,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, body: Any, headers: dict[str, str] | None = None, close: bool = False
     ) -> None:
-        data = json.dumps(body).encode()
+        data = json.dumps(body, separators=(",", ":")).encode()
         lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}"]
         lines.append("Content-Type: application/json")
         lines.append(f"Content-Length: {len(data)}")

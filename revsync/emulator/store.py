@@ -57,6 +57,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._accounts: dict[str, Account] = {}  # read-through cache: keys never change
 
     def close(self) -> None:
         with self.lock:
@@ -75,6 +76,7 @@ class Store:
 
     # accounts -------------------------------------------------------------------------
     def add_account(self, account: Account) -> None:
+        self._accounts[account.api_key] = account
         with self.lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?)",
@@ -88,6 +90,8 @@ class Store:
             )
 
     def account(self, api_key: str) -> Account | None:
+        if api_key in self._accounts:
+            return self._accounts[api_key]
         with self.lock:
             row = self._db.execute(
                 "SELECT api_key, team_id, tenant_id, owner_id, team_name FROM accounts"

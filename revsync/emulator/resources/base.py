@@ -6,6 +6,7 @@ the *read* shape (nested `{id,label,resourceType,...}` refs, `label`, `_links`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,23 +222,27 @@ class Collection:
     def href(self, ctx: Ctx, ident: str) -> str:
         return f"{ctx.base}/v2/api/{self.segment}/{ident}"
 
+    @functools.cached_property
+    def _special(self) -> frozenset[str]:
+        return frozenset(self.write_only) | set(self.flat_refs) | set(self.flat_ref_lists)
+
+    @functools.cached_property
+    def _arrays(self) -> frozenset[str]:
+        return frozenset(k for k, spec in self.specs.items() if spec.type == "array")
+
     def render(self, ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        special, arrays = self._special, self._arrays
         for key, value in obj.items():
-            if key in self.write_only:
-                continue
-            if key in self.flat_refs:
-                read_field, kind = self.flat_refs[key]
-                out[read_field] = ref(ctx, kind, value)
-                continue
-            if key in self.flat_ref_lists:
-                read_field, kind = self.flat_ref_lists[key]
-                out[read_field] = [ref(ctx, kind, v) for v in value or []]
-                continue
-            spec = self.specs.get(key)
-            if value is None and spec is not None and spec.type == "array":
-                value = []
-            out[key] = value
+            if key in special:
+                if key in self.flat_refs:
+                    read_field, kind = self.flat_refs[key]
+                    out[read_field] = ref(ctx, kind, value)
+                elif key in self.flat_ref_lists:
+                    read_field, kind = self.flat_ref_lists[key]
+                    out[read_field] = [ref(ctx, kind, v) for v in value or []]
+                continue  # write-only fields are never returned
+            out[key] = [] if value is None and key in arrays else value
         out["label"] = obj.get(self.label_field)
         out["resourceType"] = self.resource_type
         out.update(self.scope_refs(ctx))
