@@ -356,3 +356,38 @@ def test_logs_never_show_the_key(emulator: Emulator, client, caplog) -> None:
     assert caplog.records
     assert emulator.api_key not in caplog.text
     assert json.dumps(client.stats)
+
+
+def test_rate_gate_waits_for_the_reset_and_trusts_the_lower_count() -> None:
+    from revsync.client.ratelimit import GUARD, RateGate
+
+    now = [1000.2]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    gate = RateGate(clock=lambda: now[0], sleep=sleep)
+    gate.acquire()  # nothing known yet: go
+    gate.observe(
+        {"x-ratelimit-limit": "3", "x-ratelimit-remaining": "2", "x-ratelimit-reset": "1001"}
+    )
+    gate.acquire()
+    gate.acquire()
+    assert slept == []
+    gate.acquire()  # the window is used up: wait for its reset
+    assert now[0] == pytest.approx(1001 + GUARD)
+    assert gate.remaining == 2  # a fresh window of 3, one of them just taken
+    gate.observe(
+        {"x-ratelimit-limit": "3", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1002"}
+    )  # someone else uses the same account
+    assert gate.remaining == 0
+    gate.observe(
+        {"x-ratelimit-limit": "3", "x-ratelimit-remaining": "2", "x-ratelimit-reset": "1001"}
+    )  # a late answer from the old window
+    assert gate.remaining == 0
+    gate.block_until(now[0] + 5)  # a 429 with Retry-After: 5
+    before = now[0]
+    gate.acquire()
+    assert now[0] - before >= 5

@@ -127,7 +127,6 @@ class Kind:
     scope_param: ClassVar[str] = "teamId"  # query parameter naming the team on every call
     list_params: ClassVar[dict[str, str]] = {}
     body_scope: ClassVar[tuple[str, ...]] = ("teamId",)  # ids injected into write bodies
-    write_query_scope: ClassVar[bool] = True  # also put teamId/tenantId on write queries
 
     # normalisation ----------------------------------------------------------------------
     server_fields: ClassVar[frozenset[str]] = frozenset()
@@ -286,8 +285,7 @@ class Kind:
         return obj
 
     def write_params(self, account: Account) -> dict[str, str]:
-        if not self.write_query_scope:
-            return {}
+        """Writes name the team (or tenant) in the query too, as Revenium's own CLI does."""
         return {self.scope_param: self.scope_value(account)}
 
     def item_path(self) -> str:
