@@ -17,7 +17,7 @@ from .engine.freshness import stale, touched_kinds
 from .engine.live import LiveState, kinds_to_read, read_live
 from .engine.plan import Plan
 from .engine.planner import PlanOptions, make_plan, secret_values
-from .errors import RefusedError, RevsyncError
+from .errors import ManifestError, RefusedError, RevsyncError
 from .manifest.model import DesiredState
 
 try:  # POSIX; elsewhere only the freshness check guards concurrent applies
@@ -29,8 +29,6 @@ PLAN_FILE_MARKER = "revsyncPlan"
 
 
 def compute_plan(session, state: DesiredState, options: PlanOptions) -> Plan:
-    from .cli.common import InvalidManifests
-
     prune = options.prune or state.settings.prune
     live = read_live(session.client, session.account, kinds_to_read(state, prune))
     result = make_plan(state, live, session.account, session.credentials.api_url, options)
@@ -38,7 +36,7 @@ def compute_plan(session, state: DesiredState, options: PlanOptions) -> Plan:
         for problem in sorted(result.problems, key=lambda p: p.sort_key()):
             click.echo(str(problem), err=True)
         n = len(result.problems)
-        raise InvalidManifests(
+        raise ManifestError(
             f"{n} reference{'s' if n != 1 else ''} cannot be resolved against Revenium; "
             "nothing was changed"
         )

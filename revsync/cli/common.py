@@ -16,7 +16,7 @@ import click
 
 from ..client.config import Credentials, resolve
 from ..client.http import ApiClient
-from ..errors import EXIT_INVALID, RevsyncError
+from ..errors import ManifestError
 from ..kinds.base import Account
 from ..manifest.load import LoadResult, load
 
@@ -205,10 +205,6 @@ def open_session(options: dict[str, Any]) -> Iterator[Session]:
             emulator.stop()
 
 
-class InvalidManifests(RevsyncError):
-    exit_code = EXIT_INVALID
-
-
 def load_or_exit(paths: tuple[str, ...]) -> LoadResult:
     if not paths:
         raise click.UsageError("give at least one manifest file or folder")
@@ -216,7 +212,7 @@ def load_or_exit(paths: tuple[str, ...]) -> LoadResult:
     if not result.ok:
         report_problems(result, err=True)
         n = len(result.errors)
-        raise InvalidManifests(
+        raise ManifestError(
             f"{n} error{'s' if n != 1 else ''} in the manifests; nothing was sent to Revenium"
         ) from None
     for warning in result.warnings:
