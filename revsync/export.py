@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import kinds
-from .client.http import ApiClient
-from .engine.live import LiveState, read_live
-from .kinds import paths
-from .kinds.base import UNKNOWN_ID_PREFIX, Account, Kind
+from .core import paths
+from .core.live import Account, LiveState
+from .engine.api import Api
+from .engine.live import read_live
+from .kinds.base import UNKNOWN_ID_PREFIX, Kind
 from .manifest.yaml_writer import dump
 
 
@@ -45,9 +46,7 @@ class _ExportNames:
         return self._ids.get((kind, name))
 
 
-def export_account(
-    client: ApiClient, account: Account, api_url: str, kind_names: list[str]
-) -> Export:
+def export_account(client: Api, account: Account, api_url: str, kind_names: list[str]) -> Export:
     wanted = set(kind_names)
     for name in kind_names:
         wanted |= {ref.target for ref in kinds.get(name).refs}

@@ -13,8 +13,8 @@ import pytest
 from revsync.client import http as http_module
 from revsync.client.config import Credentials, resolve
 from revsync.client.http import Ambiguous, ApiClient, ApiError
+from revsync.core.errors import ConfigError
 from revsync.emulator import Emulator
-from revsync.errors import ConfigError
 
 KEY = "hak_secret_test_key_123"
 
@@ -340,7 +340,7 @@ def test_a_list_that_changes_while_read_is_read_again() -> None:
 
 
 def test_unsafe_ids_are_never_put_in_a_path(emulator: Emulator) -> None:
-    from revsync.client.http import safe_id
+    from revsync.core.ids import safe_id
 
     for bad in ("..", ".", "a/b", "a?b", "a%2Fb", "", "a b", "x" * 200, None, 5):
         assert not safe_id(bad)

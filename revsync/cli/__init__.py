@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 
 from .. import __version__
-from ..errors import EXIT_ERROR, RevsyncError
+from ..core.errors import EXIT_ERROR, RevsyncError
 from .apply import apply_command
+from .common import print_problems
 from .completion import completion_command
 from .drift import drift_command
 from .emulator import emulator_command
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         code = EXIT_ERROR
     except RevsyncError as exc:
+        print_problems(getattr(exc, "problems", []))
         click.echo(f"Error: {exc.message}", err=True)
         if exc.hint:
             click.echo(exc.hint, err=True)
@@ -68,4 +71,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         code = 130
+    except Exception as exc:  # last resort: a bug of ours, said plainly, never a traceback
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in revsync; please report it (run with -vv for details).",
+            err=True,
+        )
+        logging.getLogger("revsync").debug("internal error", exc_info=True)
+        code = EXIT_ERROR
     sys.exit(code or 0)

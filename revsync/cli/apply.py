@@ -7,19 +7,13 @@ from typing import Any
 
 import click
 
-from ..engine.apply import ApplyReport, ChangeResult
+from ..core.errors import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, RevsyncError
 from ..engine.plan import Change, Plan
+from ..engine.planfile import load_plan
 from ..engine.planner import PlanOptions
-from ..errors import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, RevsyncError
+from ..engine.report import ApplyReport, ChangeResult
 from ..output import json_out, text
-from ..workflow import (
-    check_manifests,
-    check_target,
-    compute_plan,
-    execute,
-    load_plan,
-    verify_fresh,
-)
+from ..service import check_manifests, check_target, compute_plan, execute, verify_fresh
 from .common import (
     api_options,
     load_or_exit,
@@ -67,15 +61,11 @@ def apply_command(
         if plan_file:
             plan = load_plan(plan_file)
             loaded = load_or_exit(paths or tuple(plan.manifests))
-            check_target(session, plan)
+            check_target(session.target, plan)
             check_manifests(plan, loaded.state)
         else:
             loaded = load_or_exit(paths)
-            plan = compute_plan(
-                session,
-                loaded.state,
-                plan_options,
-            )
+            plan = compute_plan(session.target, loaded.state, plan_options)
         if output == "text":
             click.echo(render(plan, "text", session.color))
         if plan.refused:
@@ -89,9 +79,9 @@ def apply_command(
             return EXIT_OK
         if not auto_approve:
             _confirm()
-        verify_fresh(session, plan)
+        verify_fresh(session.target, plan)
         progress = session.verbose > 0 or sys.stderr.isatty()
-        report = execute(session, plan, _progress(session.color) if progress else None)
+        report = execute(session.target, plan, _progress(session.color) if progress else None)
         if output == "text":
             click.echo(text.render_report(report, session.color))
         _emit_json(output, plan, report)

@@ -16,9 +16,13 @@ import click
 
 from ..client.config import Credentials, resolve
 from ..client.http import ApiClient
-from ..errors import ManifestError
-from ..kinds.base import Account
+from ..core.errors import ManifestError
+from ..core.live import Account
+from ..core.problems import ERROR, Problem
+from ..engine.recovery import MIN_LOOKUP_WINDOW
 from ..manifest.load import LoadResult, load
+from ..manifest.semantic import CHECKED_BY_PLAN
+from ..service import Target
 
 
 def color_enabled(no_color: bool) -> bool:
@@ -32,6 +36,13 @@ def report_problems(result: LoadResult, err: bool = False) -> None:
         click.echo(str(problem), err=err)
     for problem in result.warnings:
         click.echo(f"warning: {problem}", err=err)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Problems go to stderr, errors before warnings, for every command but `validate`."""
+    for problem in problems:
+        prefix = "" if problem.severity == ERROR else f"{problem.severity}: "
+        click.echo(f"{prefix}{problem}", err=True)
 
 
 def output_option(*formats: str) -> Callable:
@@ -130,6 +141,13 @@ class Session:
     color: bool
     verbose: int
     parallelism: int
+    timeout: float = 30.0
+
+    @property
+    def target(self) -> Target:
+        """What the service works on; a lost create is looked up for at least 30 s."""
+        window = max(MIN_LOOKUP_WINDOW, 2 * self.timeout)
+        return Target(self.client, self.account, self.credentials.api_url, self.parallelism, window)
 
 
 SESSION_KEYS = (
@@ -197,6 +215,7 @@ def open_session(options: dict[str, Any]) -> Iterator[Session]:
                 color_enabled(options["no_color"]),
                 verbose,
                 options["parallelism"],
+                options["timeout"],
             )
         finally:
             client.close()
@@ -210,14 +229,12 @@ def load_or_exit(paths: tuple[str, ...]) -> LoadResult:
         raise click.UsageError("give at least one manifest file or folder")
     result = load(paths)
     if not result.ok:
-        report_problems(result, err=True)
         n = len(result.errors)
         raise ManifestError(
-            f"{n} error{'s' if n != 1 else ''} in the manifests; nothing was sent to Revenium"
+            f"{n} error{'s' if n != 1 else ''} in the manifests; nothing was sent to Revenium",
+            problems=[*result.errors, *result.warnings],
         ) from None
-    for warning in result.warnings:
-        if "(checked by plan)" not in warning.message:
-            click.echo(f"warning: {warning}", err=True)
+    print_problems([w for w in result.warnings if w.code != CHECKED_BY_PLAN])
     return result
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import click
 
+from ..core.errors import EXIT_CHANGES, EXIT_OK
 from ..engine.drift import DriftReport
 from ..engine.planner import PlanOptions
-from ..errors import EXIT_CHANGES, EXIT_OK
 from ..output import drift as drift_output
-from ..workflow import compute_plan
+from ..service import compute_plan
 from .common import (
     api_options,
     load_or_exit,
@@ -34,7 +34,7 @@ def drift_command(options: dict[str, Any], paths: tuple[str, ...], output: str) 
     """
     loaded = load_or_exit(paths)
     with open_session(options) as session:
-        plan = compute_plan(session, loaded.state, PlanOptions(prune=False))
+        plan = compute_plan(session.target, loaded.state, PlanOptions(prune=False))
         report = DriftReport.from_plan(plan)
         if output == "json":
             click.echo(drift_output.render_json(report))

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import kinds
-from ..errors import EXIT_OK, RevsyncError
+from ..core.errors import EXIT_OK, RevsyncError
 from ..export import export_account
 from .common import api_options, open_session, with_session_options
 

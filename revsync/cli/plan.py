@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
+from ..core.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED
+from ..engine.planfile import save_plan
 from ..engine.planner import PlanOptions
-from ..errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED
 from ..output import json_out, markdown, text
-from ..workflow import compute_plan, save_plan
+from ..service import compute_plan
 from .common import (
     api_options,
     load_or_exit,
@@ -100,11 +101,7 @@ def plan_command(
     """
     loaded = load_or_exit(paths)
     with open_session(options) as session:
-        plan = compute_plan(
-            session,
-            loaded.state,
-            plan_options,
-        )
+        plan = compute_plan(session.target, loaded.state, plan_options)
         click.echo(render(plan, output, session.color))
         if out_file:
             save_plan(plan, out_file)

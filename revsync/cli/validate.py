@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..errors import EXIT_INVALID, EXIT_OK
+from ..core.errors import EXIT_INVALID, EXIT_OK
 from ..manifest.load import LoadResult, load
 from .common import output_option, report_problems
 

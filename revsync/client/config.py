@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.revenium.ai/profitstream"
 ENV = {

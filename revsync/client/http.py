@@ -17,13 +17,14 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from ..errors import RevsyncError
+from ..engine.api import Ambiguous, ApiError
 from .config import Credentials
 from .ratelimit import RateGate
 
@@ -43,29 +44,6 @@ MAX_PAGES = 10_000
 LIST_ATTEMPTS = 3
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 SAFE_ID = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}$")
-
-
-class ApiError(RevsyncError):
-    """Revenium answered with an error (or not at all)."""
-
-    def __init__(
-        self,
-        message: str,
-        status: int | None = None,
-        details: dict[str, str] | None = None,
-        hint: str | None = None,
-    ) -> None:
-        super().__init__(message, hint)
-        self.status = status
-        self.details = details or {}
-
-
-class Ambiguous(Exception):
-    """A write may or may not have been applied: its answer was lost."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(cause)
-        self.cause = cause
 
 
 def safe_id(value: Any) -> bool:
@@ -313,6 +291,11 @@ class ApiClient:
         return ApiError(text, status, details, hint)
 
     # lists -------------------------------------------------------------------------------------
+    def find(
+        self, path: str, params: dict[str, Any], match: Callable[[dict[str, Any]], bool]
+    ) -> list[dict[str, Any]]:
+        return [item for item in self.list_all(path, params) if match(item)]
+
     def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Every item of a paged list, at 100 a page; pages after the first in parallel.
 

@@ -7,7 +7,7 @@ from typing import Any
 from deepdiff import DeepDiff
 from deepdiff.helper import notpresent
 
-from ..kinds.paths import fmt, walk
+from ..core.paths import fmt, walk
 from .plan import MISSING, FieldChange
 
 

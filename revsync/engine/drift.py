@@ -50,12 +50,9 @@ class DriftReport:
         }
 
 
+DRIFT_FIELDS = ("key", "kind", "name", "id", "source", "fields")
+
+
 def _change(change: Change) -> dict[str, Any]:
-    return {
-        "key": change.key,
-        "kind": change.kind,
-        "name": change.name,
-        "id": change.live_id,
-        "source": change.source,
-        "fields": [f.to_dict() for f in change.fields],
-    }
+    data = change.to_dict(steps=False)
+    return {name: data[name] for name in DRIFT_FIELDS}

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import kinds
-from .live import LiveState
+from ..core.live import LiveState
+from ..core.steps import is_ref, is_secret
 from .plan import Plan
-from .steps import is_ref, is_secret
 
 
 def stale(plan: Plan, now: LiveState) -> list[str]:
@@ -30,8 +30,7 @@ def stale(plan: Plan, now: LiveState) -> list[str]:
                 reasons.append(f"{change.address} (id {change.live_id}) changed since the plan")
         elif change.action == "create":
             kind = kinds.get(change.kind)
-            name = tuple(change.name.split("/")) if len(kind.key_fields) > 1 else (change.name,)
-            existing = keys_now.get((change.kind, kind.fold(name)))
+            existing = keys_now.get((change.kind, kind.fold(kind.parse_name(change.name))))
             if existing is not None:
                 reasons.append(f"{change.address} now exists in Revenium (id {existing})")
         for ident in _literal_ids(step.body for step in change.steps):

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from .. import kinds
-from ..client.http import ApiClient, safe_id
-from ..kinds.base import Account, LiveObject
-from ..manifest.model import DesiredState
-
-
-@dataclass
-class LiveState:
-    objects: dict[str, list[LiveObject]] = field(default_factory=dict)
-    unsafe: list[LiveObject] = field(default_factory=list)  # ids revsync will not put in a URL
-    read_kinds: list[str] = field(default_factory=list)
-
-    def of(self, kind: str) -> list[LiveObject]:
-        return self.objects.get(kind, [])
-
-    def all(self) -> list[LiveObject]:
-        return [o for objs in self.objects.values() for o in objs]
-
-    def fingerprints(self) -> dict[str, str]:
-        return {f"{o.kind}:{o.id}": o.fingerprint() for o in self.all()}
-
-    def count(self) -> int:
-        return sum(len(v) for v in self.objects.values())
+from ..core.desired import DesiredState
+from ..core.ids import safe_id
+from ..core.live import Account, LiveState
+from .api import Api
 
 
 def kinds_to_read(state: DesiredState, prune: bool) -> list[str]:
@@ -46,7 +27,7 @@ def kinds_to_read(state: DesiredState, prune: bool) -> list[str]:
     return [k for k in kinds.names() if k in wanted]
 
 
-def read_live(client: ApiClient, account: Account, kind_names: list[str]) -> LiveState:
+def read_live(client: Api, account: Account, kind_names: list[str]) -> LiveState:
     live = LiveState(read_kinds=list(kind_names))
     with ThreadPoolExecutor(max(1, len(kind_names)), thread_name_prefix="revsync-kind") as pool:
         futures = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .steps import Step
+from ..core.steps import Step
 
 PLAN_FORMAT = 1
 ACTIONS = ("create", "update", "delete")
@@ -77,8 +77,9 @@ class Change:
     def address(self) -> str:
         return f"{self.kind}/{self.name}"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, steps: bool = True) -> dict[str, Any]:
+        """The one serialisation of a change: plan file (with steps), JSON output, drift."""
+        out = {
             "key": self.key,
             "action": self.action,
             "kind": self.kind,
@@ -88,8 +89,10 @@ class Change:
             "fields": [f.to_dict() for f in self.fields],
             "notes": list(self.notes),
             "dependsOn": list(self.depends_on),
-            "steps": [s.to_dict() for s in self.steps],
         }
+        if steps:
+            out["steps"] = [s.to_dict() for s in self.steps]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Change:
@@ -159,9 +162,6 @@ class Plan:
     def summary(self) -> str:
         c = self.counts()
         return f"Plan: {c['create']} to create, {c['update']} to update, {c['delete']} to delete."
-
-    def change(self, key: str) -> Change:
-        return next(c for c in self.changes if c.key == key)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,46 +1,51 @@
 """The registry of resource kinds: every module here that defines `KIND` is one kind.
 
-Adding a kind is adding a module (plus its `$defs` entry in the schema, and tests);
-nothing else lists kinds. The registry orders kinds so that referenced kinds come first.
+Adding a kind is adding a module (with its schema fragment beside it) and tests; nothing
+else lists kinds. The registry orders kinds so that referenced kinds come first.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from graphlib import CycleError, TopologicalSorter
 
 from .base import Kind
-
-_HELPERS = {"base", "normalize", "paths"}
 
 
 def _discover() -> dict[str, Kind]:
     found: dict[str, Kind] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name in _HELPERS or info.name.startswith("_"):
+        if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         kind = getattr(module, "KIND", None)
         if isinstance(kind, Kind):
             found[kind.name] = kind
-    return _dependency_order(found)
+    return dependency_order(found)
 
 
-def _dependency_order(kinds: dict[str, Kind]) -> dict[str, Kind]:
+def dependency_order(kinds: dict[str, Kind]) -> dict[str, Kind]:
+    """Referenced kinds first, otherwise by name; a cycle between kinds is a programming error."""
+    graph = {
+        name: sorted(r.target for r in kind.refs if r.target != name and r.target in kinds)
+        for name, kind in sorted(kinds.items())
+    }
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        raise RuntimeError(
+            f"resource kinds refer to each other in a cycle: {exc.args[1]}"
+        ) from None
     ordered: dict[str, Kind] = {}
-    visiting: set[str] = set()
 
-    def visit(name: str) -> None:
-        if name in ordered or name in visiting:
-            return
-        visiting.add(name)
-        for ref in kinds[name].refs:
-            if ref.target != name and ref.target in kinds:
-                visit(ref.target)
-        visiting.discard(name)
-        ordered[name] = kinds[name]
+    def visit(name: str) -> None:  # depth first, so a kind sits right after what it needs
+        if name not in ordered:
+            for target in graph[name]:
+                visit(target)
+            ordered[name] = kinds[name]
 
-    for name in sorted(kinds):
+    for name in graph:
         visit(name)
     return ordered
 

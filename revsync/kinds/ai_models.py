@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.steps import Lookup, Step
-from ..manifest.model import Entry, Problem, plain
-from .base import Account, Kind, KindContext, LiveObject, NameIndex, Unplannable, quote_id
+from ..core.desired import Entry
+from ..core.ids import quote_id
+from ..core.live import Account, LiveObject
+from ..core.location import plain
+from ..core.problems import Problem
+from ..core.steps import Lookup, Step
+from .base import Kind, KindContext, NameIndex, Unplannable
 
 PRICE_FIELDS = (
     "inputCostPerToken",
@@ -37,13 +41,11 @@ class AiModels(Kind):
     schema_def = "aiModel"
     api_path = "/v2/api/sources/ai/models"
     key_fields = ("name", "provider")
+    casefold_keys = ("provider",)
     server_fields = frozenset({"priceOverridden", "priceOverrideReason", "modelType"})
     nested_ids = ("pricingDimensions[]",)
     unordered = {DIMENSIONS: DIMENSION_KEY}
     merge_compare = True
-
-    def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:
-        return (key[0], key[1].upper()) if len(key) == 2 else key
 
     def read(self, lister: Any, account: Account) -> list[LiveObject]:
         base = self.read_params(account)
@@ -81,7 +83,8 @@ class AiModels(Kind):
 
     def lookup(self, entry: Entry, account: Account) -> Lookup:
         params = {**self.read_params(account), "modelType": "CUSTOM"}
-        return Lookup(self.api_path, params, {"name": entry.key[0], "provider": entry.key[1]})
+        match = {"name": entry.key[0], "provider": entry.key[1]}
+        return Lookup(self.api_path, params, match, self.casefold_keys)
 
     def create_baseline(self, entry: Entry, ctx: KindContext) -> LiveObject | None:
         wanted = self.fold(entry.key)

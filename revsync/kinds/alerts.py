@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ..manifest.model import Entry, Problem
-from .base import Kind, Ref
+from ..core.desired import Entry
+from ..core.problems import Problem
+from ..core.refs import Ref
+from .base import Kind
 
 ABSOLUTE = ("GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN_OR_EQUAL_TO")
 RELATIVE = ("PERCENT_INCREASE", "PERCENT_DECREASE", "INCREASES_BY", "DECREASES_BY")

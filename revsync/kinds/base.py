@@ -7,16 +7,17 @@ Revenium API really differs. The planner and executor know no kind by name.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, ClassVar, Protocol
-from urllib.parse import quote
 
-from ..engine.steps import Lookup, Step
-from ..manifest.model import Entry, Problem, plain
-from . import normalize, paths
+from ..core import paths
+from ..core.desired import Entry
+from ..core.live import Account, LiveObject
+from ..core.location import plain
+from ..core.problems import Problem
+from ..core.refs import Ref
+from ..core.steps import Lookup, Step
+from . import normalize
 
 COMMON_SERVER_FIELDS = frozenset(
     {
@@ -35,61 +36,6 @@ COMMON_SERVER_FIELDS = frozenset(
     }
 )
 UNKNOWN_ID_PREFIX = "#id:"
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference to another kind: by name in manifests, by id (or key) in the API.
-
-    field:     manifest field holding the name(s), inside `container`
-    target:    the referenced kind
-    write:     API body field that takes the id(s)
-    read:      where a live object carries the id(s), relative to `container`
-    raw:       escape hatch: a manifest field holding API ids directly
-    by_key:    the API takes the target's natural key itself (a subscriber's email)
-    """
-
-    field: str
-    target: str
-    write: str
-    read: str
-    raw: str | None = None
-    container: str = ""
-    many: bool = False
-    required: bool = False
-    by_key: bool = False
-
-
-@dataclass(frozen=True)
-class Account:
-    """Who revsync acts as: the ids the API wants in queries and bodies."""
-
-    team_id: str
-    tenant_id: str
-    owner_id: str | None = None
-
-
-@dataclass
-class LiveObject:
-    kind: str
-    id: str
-    key: tuple[str, ...]
-    raw: dict[str, Any]
-    managed: bool = True  # False: revsync never changes or deletes it (GLOBAL models)
-    origin: str = ""  # e.g. "GLOBAL" / "CUSTOM" for models
-
-    @cached_property
-    def name(self) -> str:
-        return "/".join(self.key)
-
-    @cached_property
-    def address(self) -> str:
-        return f"{self.kind}/{self.name}"
-
-    def fingerprint(self) -> str:
-        content = {k: v for k, v in self.raw.items() if k != "_links"}
-        blob = json.dumps(content, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:32]
 
 
 class Binder(Protocol):
@@ -121,6 +67,7 @@ class Kind:
     schema_def: ClassVar[str]  # $defs entry in schemas/manifest.schema.json
     api_path: ClassVar[str]  # e.g. "/v2/api/products"
     key_fields: ClassVar[tuple[str, ...]] = ("name",)
+    casefold_keys: ClassVar[tuple[str, ...]] = ()  # key fields that compare without case
     refs: ClassVar[tuple[Ref, ...]] = ()
 
     # API conventions --------------------------------------------------------------------
@@ -142,8 +89,21 @@ class Kind:
 
     # identity -----------------------------------------------------------------------------
     def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:
-        """How keys compare (subscriber emails ignore case)."""
-        return key
+        """How keys compare: the `casefold_keys` ignore case (subscriber emails)."""
+        if not self.casefold_keys:
+            return key
+        return tuple(
+            v.casefold() if f in self.casefold_keys else v
+            for f, v in zip(self.key_fields, key, strict=False)
+        )
+
+    def parse_name(self, name: str) -> tuple[str, ...]:
+        """The key a reference or a target names (`name/provider` for two-part keys)."""
+        return (
+            tuple(name.rsplit("/", len(self.key_fields) - 1))
+            if len(self.key_fields) > 1
+            else (name,)
+        )
 
     def key_of(self, fields: dict[str, Any]) -> tuple[str, ...] | None:
         values = [fields.get(f) for f in self.key_fields]
@@ -243,7 +203,7 @@ class Kind:
         return obj
 
     def _fold_ref(self, ref: Ref, value: str) -> str:
-        return value.lower() if "@" in value else value
+        return value.casefold() if ref.fold_case else value
 
     def _ref_lists(self) -> dict[str, tuple[str, ...] | None]:
         out: dict[str, tuple[str, ...] | None] = {}
@@ -293,7 +253,7 @@ class Kind:
 
     def lookup(self, entry: Entry, account: Account) -> Lookup:
         match = {f: v for f, v in zip(self.key_fields, entry.key, strict=True)}
-        return Lookup(self.api_path, self.read_params(account), match)
+        return Lookup(self.api_path, self.read_params(account), match, self.casefold_keys)
 
     # steps ----------------------------------------------------------------------------------
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
@@ -357,9 +317,6 @@ class Kind:
             for _, container in paths.containers(raw, ref.container):
                 for value in paths.values(container, ref.read):
                     if value is not None:
-                        out.append((ref.target, str(value), ref.by_key))
+                        value = self._fold_ref(ref, str(value)) if ref.by_key else str(value)
+                        out.append((ref.target, value, ref.by_key))
         return out
-
-
-def quote_id(ident: str) -> str:
-    return quote(ident, safe="")

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from . import paths
+from ..core import paths
 
 EMPTY = (None, [], {})
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Kind, Ref
+from ..core.refs import Ref
+from .base import Kind
 
 
 class Organizations(Kind):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .base import Kind, NameIndex, Ref
+from ..core.refs import Ref
+from .base import Kind, NameIndex
 
 TIER_ORDER = ("startingFrom", "upTo", "name")
 

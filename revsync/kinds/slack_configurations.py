@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.steps import Step
-from ..manifest.model import Entry
-from .base import Kind, KindContext, LiveObject, Unplannable
+from ..core.desired import Entry
+from ..core.live import LiveObject
+from ..core.steps import Step
+from .base import Kind, KindContext, Unplannable
 
 
 class SlackConfigurations(Kind):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Kind, Ref
+from ..core.refs import Ref
+from .base import Kind
 
 
 class Subscribers(Kind):
@@ -11,6 +12,7 @@ class Subscribers(Kind):
     schema_def = "subscriber"
     api_path = "/v2/api/subscribers"
     key_fields = ("email",)
+    casefold_keys = ("email",)
     refs = (
         Ref(
             "organizations",
@@ -22,9 +24,6 @@ class Subscribers(Kind):
         ),
     )
     body_scope = ("teamId", "tenantId")
-
-    def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(k.lower() for k in key)
 
 
 KIND = Subscribers()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..engine.steps import Step
-from .base import Kind, KindContext, LiveObject, NameIndex, Ref
+from ..core.live import LiveObject
+from ..core.refs import Ref
+from ..core.steps import Step
+from .base import Kind, KindContext, NameIndex
 
 
 class Subscriptions(Kind):
@@ -35,6 +37,7 @@ class Subscriptions(Kind):
             raw="subscriberEmail",
             required=True,
             by_key=True,
+            fold_case=True,
         ),
         Ref(
             "organization",

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import kinds
+from ..core.desired import DesiredState, Entry
+from ..core.location import Location, LocDict, sensitive_paths
+from ..core.problems import Problem
 from . import schema, semantic
-from .model import DesiredState, Entry, Location, LocDict, Problem, sensitive_paths
 from .yaml_reader import Limits, read_file
 
 SUFFIXES = (".yaml", ".yml")

@@ -9,9 +9,10 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from ..kinds import paths
+from ..core import paths
+from ..core.location import LocDict, locate
+from ..core.problems import Problem
 from ..resources import load_schema
-from .model import LocDict, Problem, locate
 
 SCHEMA_FILE = "manifest.schema.json"
 TYPE_NAMES = {

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .. import kinds
-from ..kinds import paths
-from ..kinds.base import Ref
-from .model import DesiredState, Entry, Problem
+from ..core import paths
+from ..core.desired import DesiredState, Entry
+from ..core.problems import ERROR, WARNING, Problem
+from ..core.refs import Ref
+
+CHECKED_BY_PLAN = "ref.not-in-manifests"  # a warning offline; plan checks it against Revenium
 
 
 def check(state: DesiredState, strict: bool = False) -> tuple[list[Problem], list[Problem]]:
@@ -142,8 +145,7 @@ def _resolve(
     index: _Index, entry: Entry, ref: Ref, path: tuple, name: str, strict: bool
 ) -> tuple[Problem | None, bool]:
     target = kinds.get(ref.target)
-    key = tuple(name.split("/")) if len(target.key_fields) > 1 else (name,)
-    matches = index.by_key[ref.target].get(target.fold(key), [])
+    matches = index.by_key[ref.target].get(target.fold(target.parse_name(name)), [])
     where = entry.where(path)
     label = paths.fmt(path)
     if len(matches) == 1:
@@ -171,7 +173,8 @@ def _resolve(
         f"{label}: {target.title} '{name}' is not in the manifests{hint}; "
         "it must already exist in Revenium (checked by plan)"
     )
-    return Problem(message, where, entry.address), strict
+    severity = ERROR if strict else WARNING
+    return Problem(message, where, entry.address, CHECKED_BY_PLAN, severity), strict
 
 
 def cycles(state: DesiredState) -> list[Problem]:

@@ -18,8 +18,9 @@ from typing import Any
 
 import yaml
 
+from ..core.location import Location, LocDict, LocList
+from ..core.problems import Problem
 from .interpolate import interpolate, is_whole_reference
-from .model import Location, LocDict, LocList, Problem
 
 Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

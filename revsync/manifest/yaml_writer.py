@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from .model import Location
+from ..core.location import Location
 from .yaml_reader import FatalYaml, core_scalar
 
 

@@ -7,8 +7,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..engine.apply import ApplyReport
 from ..engine.plan import Plan
+from ..engine.report import ApplyReport
 
 SCHEMA_VERSION = 1
 
@@ -20,20 +20,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "target": dict(plan.target),
         "summary": {**plan.counts(), "unchanged": plan.unchanged},
         "refused": plan.refused,
-        "changes": [
-            {
-                "key": c.key,
-                "action": c.action,
-                "kind": c.kind,
-                "name": c.name,
-                "id": c.live_id,
-                "source": c.source,
-                "fields": [f.to_dict() for f in c.fields],
-                "notes": list(c.notes),
-                "dependsOn": list(c.depends_on),
-            }
-            for c in plan.changes
-        ],
+        "changes": [c.to_dict(steps=False) for c in plan.changes],
         "refusals": [asdict(r) for r in plan.refusals],
         "safety": list(plan.safety),
         "notes": list(plan.notes),

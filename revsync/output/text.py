@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..engine.apply import ApplyReport
 from ..engine.plan import Plan
+from ..engine.report import ApplyReport
 from .values import field_lines
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from revsync.emulator import Emulator
-from revsync.workflow import account_lock
+from revsync.service import account_lock
 
 from .conftest import WEBHOOK, last_seq, writes
 

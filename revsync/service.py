@@ -1,55 +1,71 @@
-"""The steps every command shares: read live state, plan, check freshness, apply, save."""
+"""The application service: what every command does with manifests, Revenium and a plan.
+
+It returns data (plans, reports) and raises `RevsyncError`s carrying problems; it never
+prints. The command and output layers decide how things look.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
-from .engine.apply import ApplyReport, Event, Executor
+from .core.desired import DesiredState
+from .core.errors import ManifestError, RefusedError
+from .core.live import Account, LiveState
+from .engine.api import Api
+from .engine.changes import secret_values
+from .engine.executor import Event, Executor
 from .engine.freshness import stale, touched_kinds
-from .engine.live import LiveState, kinds_to_read, read_live
+from .engine.live import kinds_to_read, read_live
+from .engine.match import entry_keys
 from .engine.plan import Plan
-from .engine.planner import PlanOptions, make_plan, secret_values
-from .errors import ManifestError, RefusedError, RevsyncError
-from .manifest.model import DesiredState
+from .engine.planner import PlanOptions, make_plan
+from .engine.recovery import MIN_LOOKUP_WINDOW
+from .engine.report import ApplyReport
 
 try:  # POSIX; elsewhere only the freshness check guards concurrent applies
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-PLAN_FILE_MARKER = "revsyncPlan"
+
+@dataclass
+class Target:
+    """Where the service works: the API, the account, and how hard it may push."""
+
+    api: Api
+    account: Account
+    api_url: str
+    parallelism: int = 4
+    lookup_window: float = MIN_LOOKUP_WINDOW
 
 
-def compute_plan(session, state: DesiredState, options: PlanOptions) -> Plan:
+def compute_plan(target: Target, state: DesiredState, options: PlanOptions) -> Plan:
     prune = options.prune or state.settings.prune
-    live = read_live(session.client, session.account, kinds_to_read(state, prune))
-    result = make_plan(state, live, session.account, session.credentials.api_url, options)
+    live = read_live(target.api, target.account, kinds_to_read(state, prune))
+    result = make_plan(state, live, target.account, target.api_url, options)
     if result.problems:
-        for problem in sorted(result.problems, key=lambda p: p.sort_key()):
-            click.echo(str(problem), err=True)
         n = len(result.problems)
         raise ManifestError(
             f"{n} reference{'s' if n != 1 else ''} cannot be resolved against Revenium; "
-            "nothing was changed"
+            "nothing was changed",
+            problems=sorted(result.problems, key=lambda p: p.sort_key()),
         )
     return result.plan
 
 
-def read_again(session, plan: Plan) -> LiveState:
-    return read_live(session.client, session.account, touched_kinds(plan))
+def read_again(target: Target, plan: Plan) -> LiveState:
+    return read_live(target.api, target.account, touched_kinds(plan))
 
 
-def verify_fresh(session, plan: Plan) -> None:
+def verify_fresh(target: Target, plan: Plan) -> None:
     """Refuse (exit 4) when an object the plan touches changed since it was read."""
-    reasons = stale(plan, read_again(session, plan))
+    reasons = stale(plan, read_again(target, plan))
     if reasons:
         raise RefusedError(
             "the plan is stale: Revenium changed since it was made:\n  " + "\n  ".join(reasons),
@@ -57,11 +73,11 @@ def verify_fresh(session, plan: Plan) -> None:
         )
 
 
-def check_target(session, plan: Plan) -> None:
+def check_target(target: Target, plan: Plan) -> None:
     here = {
-        "api_url": session.credentials.api_url,
-        "team_id": session.account.team_id,
-        "tenant_id": session.account.tenant_id,
+        "api_url": target.api_url,
+        "team_id": target.account.team_id,
+        "tenant_id": target.account.tenant_id,
     }
     if plan.target != here:
         raise RefusedError(
@@ -77,12 +93,13 @@ def check_manifests(plan: Plan, state: DesiredState) -> None:
             "was made from",
             "Run plan again.",
         )
-    plan.secrets = secret_values(state)
+    plan.secrets = secret_values(state, entry_keys(state))
 
 
-def execute(session, plan: Plan, on_event: Event | None = None) -> ApplyReport:
-    with account_lock(session.credentials.api_url, session.account.team_id):
-        return Executor(session.client, plan, session.parallelism, on_event).run()
+def execute(target: Target, plan: Plan, on_event: Event | None = None) -> ApplyReport:
+    with account_lock(target.api_url, target.account.team_id):
+        executor = Executor(target.api, plan, target.parallelism, on_event, target.lookup_window)
+        return executor.run()
 
 
 @contextmanager
@@ -111,24 +128,3 @@ def account_lock(api_url: str, team_id: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def save_plan(plan: Plan, path: str) -> None:
-    data = {PLAN_FILE_MARKER: 1, **plan.to_dict()}
-    text = json.dumps(data, indent=1, ensure_ascii=False, default=str)
-    Path(path).write_text(text + "\n", encoding="utf-8")
-
-
-def load_plan(path: str) -> Plan:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RevsyncError(f"cannot read plan file {path}: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError):
-        raise RevsyncError(f"{path} is not a revsync plan file (not JSON)") from None
-    if not isinstance(data, dict) or data.get(PLAN_FILE_MARKER) != 1:
-        raise RevsyncError(f"{path} is not a revsync plan file (format 1)")
-    try:
-        return Plan.from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RevsyncError(f"{path} is a damaged plan file ({exc})") from None

@@ -3,7 +3,8 @@
 Placeholders inside a step are filled at apply time:
 - `{id}` in the path: the object's id (known, or captured from an earlier step's answer);
 - `{"$ref": "<change key>"}` in the body: the id of an object another change creates;
-- `{"$secret": "<path>"}` in the body: a sensitive value, re-read from the manifests.
+- `{"$secret": "<change key>|<path>"}` in the body: a sensitive value, re-read from the
+  manifests at apply (a saved plan holds only the token).
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ class Lookup:
     path: str
     params: dict[str, str]
     match: dict[str, Any]
+    casefold: tuple[str, ...] = ()  # fields of `match` that compare without case
+
+    def matches(self, item: dict[str, Any]) -> bool:
+        for name, wanted in self.match.items():
+            actual = item.get(name)
+            if name in self.casefold and isinstance(wanted, str) and isinstance(actual, str):
+                if actual.casefold() != wanted.casefold():
+                    return False
+            elif actual != wanted:
+                return False
+        return True
 
 
 @dataclass
@@ -42,11 +54,9 @@ class Step:
     def from_dict(cls, data: dict[str, Any]) -> Step:
         data = dict(data)
         lookup = data.pop("lookup", None)
-        return cls(**data, lookup=Lookup(**lookup) if lookup else None)
-
-
-def ref(change_key: str) -> dict[str, str]:
-    return {"$ref": change_key}
+        if lookup:
+            lookup = Lookup(**{**lookup, "casefold": tuple(lookup.get("casefold", ()))})
+        return cls(**data, lookup=lookup)
 
 
 def is_ref(value: Any) -> bool:

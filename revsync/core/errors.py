@@ -25,7 +25,13 @@ class ConfigError(RevsyncError):
 
 
 class ManifestError(RevsyncError):
+    """Invalid manifests; `problems` say where (printed before the message)."""
+
     exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, hint: str | None = None, problems: list | None = None):
+        super().__init__(message, hint)
+        self.problems = list(problems or [])
 
 
 class RefusedError(RevsyncError):

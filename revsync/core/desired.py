@@ -1,0 +1,76 @@
+"""The desired state: what the manifests ask for, entry by entry, with locations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .location import Location, LocDict, Path_, locate, plain
+
+
+@dataclass
+class Entry:
+    """One object of one kind, as the manifests describe it."""
+
+    kind: str  # manifest key, e.g. "products"
+    key: tuple[str, ...]  # natural key values
+    fields: LocDict  # as written, after interpolation; `id` removed
+    location: Location
+    pinned_id: str | None = None
+    env_paths: frozenset[Path_] = frozenset()  # values that came from the environment
+    sensitive: frozenset[Path_] = frozenset()  # env values and secret fields: always masked
+
+    @cached_property
+    def name(self) -> str:
+        return "/".join(str(k) for k in self.key)
+
+    @cached_property
+    def address(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def where(self, path: Path_ = (), prefer_key: bool = False) -> Location:
+        return locate(self.fields, path, prefer_key) or self.location
+
+
+@dataclass
+class Settings:
+    prune: bool = False
+    protect: tuple[str, ...] = ()
+    max_delete_percent: float = 30.0
+    max_update_percent: float | None = None  # off unless set: an update threshold, as octoDNS
+
+
+@dataclass
+class DesiredState:
+    entries: dict[str, list[Entry]] = field(default_factory=dict)
+    managed_kinds: set[str] = field(default_factory=set)  # kinds whose key appears
+    settings: Settings = field(default_factory=Settings)
+    settings_location: Location | None = None
+    prune_set: bool = False
+    max_delete_set: bool = False
+    files: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Entry]:
+        return self.entries.get(kind, [])
+
+    def all(self) -> list[Entry]:
+        return [e for entries in self.entries.values() for e in entries]
+
+    def digest(self) -> str:
+        """A fingerprint of the whole desired state (sensitive values hashed in, not stored)."""
+        data = {
+            "entries": {
+                kind: [[e.pinned_id, plain(e.fields)] for e in entries]
+                for kind, entries in sorted(self.entries.items())
+            },
+            "managed": sorted(self.managed_kinds),
+            "settings": [
+                self.settings.prune,
+                list(self.settings.protect),
+                self.settings.max_delete_percent,
+            ],
+        }
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()

@@ -1,0 +1,57 @@
+"""The live account as revsync reads it: objects of each kind, and who revsync acts as."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who revsync acts as: the ids the API wants in queries and bodies."""
+
+    team_id: str
+    tenant_id: str
+    owner_id: str | None = None
+
+
+@dataclass
+class LiveObject:
+    kind: str
+    id: str
+    key: tuple[str, ...]
+    raw: dict[str, Any]
+    managed: bool = True  # False: revsync never changes or deletes it (GLOBAL models)
+    origin: str = ""  # e.g. "GLOBAL" / "CUSTOM" for models
+
+    @cached_property
+    def name(self) -> str:
+        return "/".join(self.key)
+
+    @cached_property
+    def address(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def fingerprint(self) -> str:
+        content = {k: v for k, v in self.raw.items() if k != "_links"}
+        blob = json.dumps(content, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:32]
+
+
+@dataclass
+class LiveState:
+    objects: dict[str, list[LiveObject]] = field(default_factory=dict)
+    unsafe: list[LiveObject] = field(default_factory=list)  # ids revsync will not put in a URL
+    read_kinds: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[LiveObject]:
+        return self.objects.get(kind, [])
+
+    def all(self) -> list[LiveObject]:
+        return [o for objs in self.objects.values() for o in objs]
+
+    def fingerprints(self) -> dict[str, str]:
+        return {f"{o.kind}:{o.id}": o.fingerprint() for o in self.all()}

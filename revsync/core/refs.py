@@ -1,0 +1,43 @@
+"""References between kinds: by name in manifests, by id (or key) in the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another kind, declared by the referring kind.
+
+    field:     manifest field holding the name(s), inside `container`
+    target:    the referenced kind
+    write:     API body field that takes the id(s)
+    read:      where a live object carries the id(s), relative to `container`
+    raw:       escape hatch: a manifest field holding API ids directly
+    by_key:    the API takes the target's natural key itself (a subscriber's email)
+    fold_case: names compare without case (emails)
+    written:   how the API writes one id, e.g. "slack:{id}" (default: the id itself)
+    """
+
+    field: str
+    target: str
+    write: str
+    read: str
+    raw: str | None = None
+    container: str = ""
+    many: bool = False
+    required: bool = False
+    by_key: bool = False
+    fold_case: bool = False
+    written: str = "{id}"
+
+    def write_value(self, ident: str) -> str:
+        """The id as the API takes it in a write body."""
+        return self.written.format(id=ident)
+
+    def read_value(self, value: str) -> str | None:
+        """The id inside a value the API returns, or None when the value is not this ref's."""
+        prefix, _, suffix = self.written.partition("{id}")
+        if not (value.startswith(prefix) and value.endswith(suffix)):
+            return None
+        return value[len(prefix) : len(value) - len(suffix)] if suffix else value[len(prefix) :]

@@ -1,0 +1,96 @@
+"""Stage 1 of planning: which live object each manifest entry is (or none: a create)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .. import kinds
+from ..core.desired import DesiredState, Entry
+from ..core.live import LiveObject, LiveState
+from .plan import Refusal
+
+
+def entry_keys(state: DesiredState) -> dict[int, str]:
+    """A unique change key per entry: kind/name, or kind/name#id for pinned duplicates."""
+    counts: dict[str, int] = defaultdict(int)
+    for entry in state.all():
+        counts[entry.address] += 1
+    return {
+        id(e): f"{e.address}#{e.pinned_id}" if counts[e.address] > 1 else e.address
+        for e in state.all()
+    }
+
+
+@dataclass
+class Binding:
+    """Entries matched to live objects, indexes by key, and entries the plan refuses."""
+
+    keys: dict[int, str]  # id(entry) -> change key
+    bound: dict[int, LiveObject] = field(default_factory=dict)  # id(entry) -> live object
+    bound_ids: dict[tuple[str, str], Entry] = field(default_factory=dict)  # (kind, id) -> entry
+    refused: dict[int, Refusal] = field(default_factory=dict)
+    entries_by_key: dict[str, dict[tuple, list[Entry]]] = field(default_factory=dict)
+    live_by_key: dict[str, dict[tuple, list[LiveObject]]] = field(default_factory=dict)
+    live_by_id: dict[tuple[str, str], LiveObject] = field(default_factory=dict)
+
+    def bind(self, entry: Entry, obj: LiveObject) -> None:
+        self.bound[id(entry)] = obj
+        self.bound_ids[(obj.kind, obj.id)] = entry
+
+    def refuse(self, entry: Entry, reason: str) -> None:
+        self.refused[id(entry)] = Refusal(self.keys[id(entry)], reason, str(entry.location))
+
+
+def match(state: DesiredState, live: LiveState) -> Binding:
+    binding = Binding(entry_keys(state))
+    for kind in kinds.KINDS.values():
+        by_key: dict[tuple, list[Entry]] = defaultdict(list)
+        for entry in state.of(kind.name):
+            by_key[kind.fold(entry.key)].append(entry)
+        binding.entries_by_key[kind.name] = by_key
+        live_key: dict[tuple, list[LiveObject]] = defaultdict(list)
+        for obj in live.of(kind.name):
+            live_key[kind.fold(obj.key)].append(obj)
+            binding.live_by_id[(kind.name, obj.id)] = obj
+        binding.live_by_key[kind.name] = live_key
+    for kind in kinds.KINDS.values():
+        _match_kind(kind, state, live, binding)
+    return binding
+
+
+def _match_kind(kind: kinds.Kind, state: DesiredState, live: LiveState, binding: Binding) -> None:
+    entries = state.of(kind.name)
+    by_key = binding.live_by_key[kind.name]
+    taken: set[str] = set()
+    for entry in (e for e in entries if e.pinned_id):
+        obj = binding.live_by_id.get((kind.name, entry.pinned_id or ""))
+        if obj is None or not obj.managed:
+            binding.refuse(
+                entry,
+                f"pinned id {entry.pinned_id} is not a {kind.title} in this account "
+                "(deleted, or another team's?); remove the id to create it anew",
+            )
+            continue
+        binding.bind(entry, obj)
+        taken.add(obj.id)
+    unsafe = {kind.fold(o.key) for o in live.unsafe if o.kind == kind.name}
+    for entry in (e for e in entries if not e.pinned_id):
+        key = kind.fold(entry.key)
+        free = [o for o in by_key.get(key, []) if o.managed and o.id not in taken]
+        if len(free) == 1:
+            binding.bind(entry, free[0])
+            taken.add(free[0].id)
+        elif len(free) > 1:
+            ids = ", ".join(o.id for o in free)
+            binding.refuse(
+                entry,
+                f"{len(free)} live {kind.name} match '{entry.name}' (ids {ids}); "
+                "pin one with 'id:' in the manifest",
+            )
+        elif key in unsafe:
+            binding.refuse(
+                entry,
+                "a live object with this name has an id revsync will not put in a URL; "
+                "fix it in Revenium",
+            )
