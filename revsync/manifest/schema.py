@@ -9,11 +9,11 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .. import kinds
 from ..kinds import paths
-from ..resources import load_schema
 from .model import LocDict, Problem, locate
+from .schema_build import build_manifest_schema
 
-SCHEMA_FILE = "manifest.schema.json"
 TYPE_NAMES = {
     "string": "a string",
     "number": "a number",
@@ -26,12 +26,14 @@ TYPE_NAMES = {
 
 
 @cache
-def validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema(SCHEMA_FILE), format_checker=FormatChecker())
-
-
 def manifest_schema() -> dict[str, Any]:
-    return load_schema(SCHEMA_FILE)
+    """The manifest schema of the registered kinds (built once; do not mutate)."""
+    return build_manifest_schema(kinds.KINDS.values())
+
+
+@cache
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(manifest_schema(), format_checker=FormatChecker())
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
