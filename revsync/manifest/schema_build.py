@@ -10,7 +10,6 @@ So a new kind is a module plus its fragment: nothing central lists kinds.
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from collections.abc import Iterable
@@ -68,7 +67,7 @@ def build_manifest_schema(kinds: Iterable[Kind]) -> dict[str, Any]:
                     f"$defs '{name}' is defined by both {owners[name]} and kind '{kind.name}'"
                 )
             owners[name] = f"kind '{kind.name}'"
-            defs[name] = copy.deepcopy(definition)
+            defs[name] = definition
         schema["properties"][kind.name] = {
             "type": ["array", "null"],
             "items": {"$ref": f"#/$defs/{kind.schema_def}"},
