@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo bench bench-emulator clean
+.PHONY: install test lint schema demo bench bench-emulator clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# schemas/manifest.schema.json is generated from revsync/kinds/*.schema.json; commit the result.
+schema: $(STAMP)
+	$(BIN)/revsync schema > schemas/manifest.schema.json.tmp
+	mv schemas/manifest.schema.json.tmp schemas/manifest.schema.json
 
 demo: $(STAMP)
 	./scripts/demo.sh $(BIN)/revsync

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
+
+from revsync import kinds
 
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD"]
 PERIODS = ["DAY", "MONTH", "YEAR"]
@@ -26,60 +29,121 @@ def unique_names(min_size: int = 0, max_size: int = 3):
     return st.lists(names, min_size=min_size, max_size=max_size, unique=True)
 
 
+Manifest = dict[str, Any]
+KindStrategy = Callable[[Manifest, int], st.SearchStrategy[list[dict[str, Any]]]]
+
+
+def keys(manifest: Manifest, kind: str, field: str = "name") -> list[str]:
+    """The natural keys of a kind already drawn (registry order puts referenced kinds first)."""
+    return [entry[field] for entry in manifest.get(kind) or []]
+
+
 @st.composite
-def manifests(draw: Any, max_per_kind: int = 3) -> dict[str, Any]:
-    """A valid manifest dict (as YAML would load it) touching every kind."""
-    m: dict[str, Any] = {"version": 1}
-    elements = draw(unique_names(0, max_per_kind))
-    m["meteringElements"] = [
-        {"name": n, "type": draw(st.sampled_from(["NUMBER", "STRING"]))} for n in elements
+def metering_elements(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    return [
+        {"name": n, "type": draw(st.sampled_from(["NUMBER", "STRING"]))}
+        for n in draw(unique_names(0, most))
     ]
-    slack = draw(unique_names(0, 2))
-    m["slackConfigurations"] = [
+
+
+@st.composite
+def slack_configurations(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    return [
         {"name": n, "channelName": f"#{n.replace(' ', '-')}", "webhookUrl": "${SLACK_WEBHOOK}"}
-        for n in slack
+        for n in draw(unique_names(0, min(most, 2)))
     ]
-    orgs = draw(unique_names(0, max_per_kind))
-    m["organizations"] = []
+
+
+@st.composite
+def organizations(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    orgs = draw(unique_names(0, most))
+    out = []
     for i, n in enumerate(orgs):
         org: dict[str, Any] = {"name": n}
         if i and draw(st.booleans()):
             org["parent"] = draw(st.sampled_from(orgs[:i]))
         if draw(st.booleans()):
             org["currency"] = draw(st.sampled_from(CURRENCIES))
-        m["organizations"].append(org)
+        out.append(org)
+    return out
+
+
+@st.composite
+def subscribers(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    orgs = keys(m, "organizations")
     emails = draw(
         st.lists(
-            names.map(lambda n: n.replace(" ", ".") + "@example.com"),
-            max_size=max_per_kind,
-            unique=True,
+            names.map(lambda n: n.replace(" ", ".") + "@example.com"), max_size=most, unique=True
         )
     )
-    m["subscribers"] = []
+    out = []
     for email in emails:
         sub: dict[str, Any] = {"email": email}
         if orgs and draw(st.booleans()):
             sub["organizations"] = draw(st.lists(st.sampled_from(orgs), min_size=1, unique=True))
         if draw(st.booleans()):
             sub["firstName"] = draw(words)
-        m["subscribers"].append(sub)
-    products = draw(unique_names(0, max_per_kind))
-    m["products"] = [draw(product(n, elements)) for n in products]
-    m["subscriptions"] = []
-    if products and emails:
-        for n in draw(unique_names(0, max_per_kind)):
-            s: dict[str, Any] = {
-                "name": n,
-                "product": draw(st.sampled_from(products)),
-                "subscriber": draw(st.sampled_from(emails)),
-            }
-            if orgs and draw(st.booleans()):
-                s["organization"] = draw(st.sampled_from(orgs))
-            if draw(st.booleans()):
-                s["tags"] = draw(st.lists(names, max_size=3, unique=True))
-            m["subscriptions"].append(s)
-    m["aiModels"] = [draw(model(n)) for n in draw(unique_names(0, 2))]
-    m["alerts"] = [draw(alert(n, slack)) for n in draw(unique_names(0, max_per_kind))]
+        out.append(sub)
+    return out
+
+
+@st.composite
+def products(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    elements = keys(m, "meteringElements")
+    return [draw(product(n, elements)) for n in draw(unique_names(0, most))]
+
+
+@st.composite
+def subscriptions(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    products, emails = keys(m, "products"), keys(m, "subscribers", "email")
+    orgs = keys(m, "organizations")
+    out: list[dict[str, Any]] = []
+    if not (products and emails):
+        return out
+    for n in draw(unique_names(0, most)):
+        s: dict[str, Any] = {
+            "name": n,
+            "product": draw(st.sampled_from(products)),
+            "subscriber": draw(st.sampled_from(emails)),
+        }
+        if orgs and draw(st.booleans()):
+            s["organization"] = draw(st.sampled_from(orgs))
+        if draw(st.booleans()):
+            s["tags"] = draw(st.lists(names, max_size=3, unique=True))
+        out.append(s)
+    return out
+
+
+@st.composite
+def ai_models(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    return [draw(model(n)) for n in draw(unique_names(0, min(most, 2)))]
+
+
+@st.composite
+def alerts(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    slack = keys(m, "slackConfigurations")
+    return [draw(alert(n, slack)) for n in draw(unique_names(0, most))]
+
+
+# One strategy per registered kind (a test checks that none is missing).
+KIND_STRATEGIES: dict[str, KindStrategy] = {
+    "meteringElements": metering_elements,
+    "slackConfigurations": slack_configurations,
+    "organizations": organizations,
+    "subscribers": subscribers,
+    "products": products,
+    "subscriptions": subscriptions,
+    "aiModels": ai_models,
+    "alerts": alerts,
+}
+
+
+@st.composite
+def manifests(draw: Any, max_per_kind: int = 3) -> Manifest:
+    """A valid manifest dict (as YAML would load it) touching every registered kind."""
+    m: Manifest = {"version": 1}
+    for kind in kinds.names():
+        m[kind] = draw(KIND_STRATEGIES[kind](m, max_per_kind))
     return m
 
 

@@ -84,6 +84,17 @@ def test_schema_command_prints_the_schema(capsys) -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
+def test_committed_manifest_schema_is_what_revsync_schema_prints(capsys) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    committed = (ROOT / "schemas/manifest.schema.json").read_text(encoding="utf-8")
+    assert committed == out, (
+        "schemas/manifest.schema.json is generated from revsync/kinds/*.schema.json and "
+        "revsync/manifest/manifest.base.schema.json and is out of date: run `make schema` "
+        "(or `revsync schema > schemas/manifest.schema.json`) and commit the result"
+    )
+
+
 def test_every_kind_has_a_schema_entry_and_no_more() -> None:
     schema = json.loads((ROOT / "schemas/manifest.schema.json").read_text())
     top = set(schema["properties"]) - {"version", "settings"}

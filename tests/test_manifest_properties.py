@@ -9,9 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from revsync import kinds
 from revsync.manifest.load import load
 
-from .strategies import CORRUPTIBLE, manifests
+from .strategies import CORRUPTIBLE, KIND_STRATEGIES, manifests
 
 ENV = {"SLACK_WEBHOOK": "https://hooks.slack.example/T/B/x"}
 MARKER = "corrupt-value-7f3a"
@@ -24,11 +25,18 @@ def write(tmp: Path, data: dict) -> Path:
     return path
 
 
+def test_every_registered_kind_has_a_strategy_and_a_corruption() -> None:
+    missing = [k for k in kinds.names() if k not in KIND_STRATEGIES or not CORRUPTIBLE.get(k)]
+    assert not missing, f"add a strategy and CORRUPTIBLE rows to tests/strategies.py: {missing}"
+    assert set(KIND_STRATEGIES) == set(CORRUPTIBLE) == set(kinds.names())
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(manifest=manifests())
 def test_generated_valid_manifests_validate(tmp_path: Path, manifest: dict) -> None:
+    assert set(manifest) == {"version", *kinds.names()}
     result = load([str(write(tmp_path, manifest))], env=ENV, strict=True)
     assert result.errors == []
     expected = sum(len(v) for k, v in manifest.items() if isinstance(v, list))

@@ -1,4 +1,8 @@
-"""`revsync schema`: print the manifest JSON Schema (for editors and CI)."""
+"""`revsync schema`: print a JSON Schema (for editors and CI).
+
+The manifest schema is built from the kind registry; `schemas/manifest.schema.json` is
+this command's output, committed for editors (`make schema` regenerates it).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 
 import click
 
+from ..manifest.schema import manifest_schema
 from ..resources import load_schema
 
 
@@ -19,5 +24,6 @@ from ..resources import load_schema
 )
 def schema_command(name: str) -> int:
     """Print a JSON Schema revsync uses."""
-    click.echo(json.dumps(load_schema(f"{name}.schema.json"), indent=2))
+    schema = manifest_schema() if name == "manifest" else load_schema(f"{name}.schema.json")
+    click.echo(json.dumps(schema, indent=2))
     return 0

@@ -64,7 +64,7 @@ class Kind:
     # identity ---------------------------------------------------------------------------
     name: ClassVar[str]  # manifest key, e.g. "products"
     title: ClassVar[str]  # singular for messages, e.g. "product"
-    schema_def: ClassVar[str]  # $defs entry in schemas/manifest.schema.json
+    schema_def: ClassVar[str]  # the entry's name in $defs of the kind's <module>.schema.json
     api_path: ClassVar[str]  # e.g. "/v2/api/products"
     key_fields: ClassVar[tuple[str, ...]] = ("name",)
     casefold_keys: ClassVar[tuple[str, ...]] = ()  # key fields that compare without case

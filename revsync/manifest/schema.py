@@ -9,12 +9,12 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .. import kinds
 from ..core import paths
-from ..core.location import LocDict, locate
+from ..core.location import locate
 from ..core.problems import Problem
-from ..resources import load_schema
+from .schema_build import build_manifest_schema
 
-SCHEMA_FILE = "manifest.schema.json"
 TYPE_NAMES = {
     "string": "a string",
     "number": "a number",
@@ -27,12 +27,14 @@ TYPE_NAMES = {
 
 
 @cache
-def validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema(SCHEMA_FILE), format_checker=FormatChecker())
-
-
 def manifest_schema() -> dict[str, Any]:
-    return load_schema(SCHEMA_FILE)
+    """The manifest schema of the registered kinds (built once; do not mutate)."""
+    return build_manifest_schema(kinds.KINDS.values())
+
+
+@cache
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(manifest_schema(), format_checker=FormatChecker())
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
@@ -126,7 +128,3 @@ def _numeric(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def is_mapping(value: Any) -> bool:
-    return isinstance(value, LocDict)

@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from revsync import kinds
 from revsync.emulator import Emulator
 from revsync.service import account_lock
 
@@ -235,19 +236,7 @@ def test_export_round_trip(revsync, env: Emulator, tmp_path: Path, monkeypatch) 
     out = tmp_path / "exported"
     exported = revsync("export", "-o", str(out))
     assert exported.code == 0, exported.err
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{k}.yaml"
-        for k in [
-            "aiModels",
-            "alerts",
-            "meteringElements",
-            "organizations",
-            "products",
-            "slackConfigurations",
-            "subscribers",
-            "subscriptions",
-        ]
-    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{k}.yaml" for k in kinds.names())
     slack_text = (out / "slackConfigurations.yaml").read_text()
     assert "${SLACK_WEBHOOK_FINOPS}" in slack_text and WEBHOOK not in slack_text
     assert "SLACK_WEBHOOK_FINOPS, SLACK_WEBHOOK_ONCALL" in exported.err
