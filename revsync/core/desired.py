@@ -49,7 +49,7 @@ class DesiredState:
     settings: Settings = field(default_factory=Settings)
     settings_location: Location | None = None
     prune_set: bool = False
-    max_delete_set: bool = False
+    percent_set: set[str] = field(default_factory=set)  # thresholds some file gave
     files: list[str] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Entry]:
@@ -70,6 +70,7 @@ class DesiredState:
                 self.settings.prune,
                 list(self.settings.protect),
                 self.settings.max_delete_percent,
+                self.settings.max_update_percent,
             ],
         }
         blob = json.dumps(data, sort_keys=True, default=str).encode()

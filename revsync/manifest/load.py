@@ -162,16 +162,19 @@ def _take_settings(doc: LocDict, state: DesiredState, result: LoadResult) -> Non
             )
         settings.prune = settings.prune or raw["prune"]
         state.prune_set = True
-    if isinstance(raw.get("maxDeletePercent"), (int, float)) and not isinstance(
-        raw.get("maxDeletePercent"), bool
+    for name, attr in (
+        ("maxDeletePercent", "max_delete_percent"),
+        ("maxUpdatePercent", "max_update_percent"),
     ):
-        value = float(raw["maxDeletePercent"])
-        if state.max_delete_set and value != settings.max_delete_percent:
+        value = raw.get(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if name in state.percent_set and float(value) != getattr(settings, attr):
             result.errors.append(
-                Problem(f"settings.maxDeletePercent differs from the value given at {first}", where)
+                Problem(f"settings.{name} differs from the value given at {first}", where)
             )
-        settings.max_delete_percent = value
-        state.max_delete_set = True
+        setattr(settings, attr, float(value))
+        state.percent_set.add(name)
     if isinstance(raw.get("protect"), list):
         settings.protect += tuple(p for p in raw["protect"] if isinstance(p, str))
     state.settings_location = first or where
