@@ -23,9 +23,12 @@ from typing import Any
 
 import httpx
 
-from ..errors import RevsyncError
+from ..core.ids import SAFE_ID, safe_id
+from ..engine.api import Ambiguous, ApiError
 from .config import Credentials
 from .ratelimit import RateGate
+
+__all__ = ["SAFE_ID", "Ambiguous", "ApiClient", "ApiError", "safe_id"]
 
 log = logging.getLogger("revsync.http")
 
@@ -42,34 +45,6 @@ PAGE_SIZE = 100
 MAX_PAGES = 10_000
 LIST_ATTEMPTS = 3
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-SAFE_ID = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}$")
-
-
-class ApiError(RevsyncError):
-    """Revenium answered with an error (or not at all)."""
-
-    def __init__(
-        self,
-        message: str,
-        status: int | None = None,
-        details: dict[str, str] | None = None,
-        hint: str | None = None,
-    ) -> None:
-        super().__init__(message, hint)
-        self.status = status
-        self.details = details or {}
-
-
-class Ambiguous(Exception):
-    """A write may or may not have been applied: its answer was lost."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(cause)
-        self.cause = cause
-
-
-def safe_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(SAFE_ID.match(value))
 
 
 class ApiClient:

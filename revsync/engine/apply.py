@@ -15,9 +15,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..client.http import Ambiguous, ApiClient, ApiError, safe_id
-from ..kinds.base import quote_id
+from ..core.ids import quote_id, safe_id
 from . import graph
+from .api import Ambiguous, ApiError
+from .api import Api as ApiClient
 from .plan import Change, Plan
 from .steps import Lookup, Step, is_ref, is_secret
 

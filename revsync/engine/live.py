@@ -6,9 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .. import kinds
-from ..client.http import ApiClient, safe_id
+from ..core.ids import safe_id
 from ..kinds.base import Account, LiveObject
 from ..manifest.model import DesiredState
+from .api import Api as ApiClient
 
 
 @dataclass

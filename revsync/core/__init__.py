@@ -1,0 +1,1 @@
+"""Shared domain rules and types with no dependencies on the rest of revsync."""

@@ -1,0 +1,60 @@
+"""The port between the engine and the Revenium API: what the engine needs, nothing more.
+
+The engine talks to an `Api`; `revsync.client.http.ApiClient` implements it over HTTP and a
+fake can implement it in unit tests. The two exceptions are part of the contract: every
+failure of a request is an `ApiError`, except a write whose answer was lost (`Ambiguous`),
+which the caller must resolve by looking before writing again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ..errors import RevsyncError
+
+
+class ApiError(RevsyncError):
+    """Revenium answered with an error (or not at all); `status` is the HTTP status if any."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        details: dict[str, str] | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint)
+        self.status = status
+        self.details = details or {}
+
+
+class Ambiguous(Exception):
+    """A write may or may not have been applied: its answer was lost."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+class Api(Protocol):
+    """The calls the engine makes against Revenium."""
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        *,
+        retry_unsafe: bool | None = None,
+    ) -> Any:
+        """Send one request, return its decoded JSON answer (None for an empty body)."""
+        ...
+
+    def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every object of a paged list, read consistently, or `ApiError`."""
+        ...
+
+    def redact(self, text: str) -> str:
+        """`text` with every known secret value replaced."""
+        ...
