@@ -53,8 +53,8 @@ def _refused(exc: BaseException) -> bool:
     return "refused" in str(exc).lower()
 
 
-def classify(exc: httpx.HTTPError, url: str) -> Failure:
-    """The meaning of `exc`, raised while talking to `url` (already free of credentials)."""
+def classify(exc: Exception, url: str) -> Failure:
+    """The meaning of `exc` (from httpx), raised while talking to `url` (credential-free)."""
     name = type(exc).__name__
     tls = _tls_cause(exc)
     if tls is not None:

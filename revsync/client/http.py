@@ -51,6 +51,8 @@ log = logging.getLogger("revsync.http")
 RETRY_STATUSES = {408, 500, 502, 503, 504}
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 MIN_ATTEMPT_TIME = 1.0  # a retry gets at least this long, even at the end of the window
+# every exception httpx raises for a request: HTTPError, and misuse errors (never our path)
+HTTPX_ERRORS = (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL)
 URL_HINT = "Check --api-url / REVENIUM_API_URL and the network."
 
 
@@ -172,7 +174,10 @@ class ApiClient:
             self.breaker.check()
             self.breaker.started()
             if not self.gate.acquire(max(0.0, ends - time.monotonic())):
-                raise ApiError(f"{where}: rate-limit pacing would wait past --retry-time {reason}")
+                raise ApiError(
+                    f"{where}: gave up after {attempt - 1} attempts: the rate-limit wait would "
+                    f"pass --retry-time ({reason or 'nothing sent yet'})"
+                )
             now = time.monotonic()
             socket_end = now + (self.timeout if attempt == 1 else self._left(ends, now))
             outcome = self._attempt(method, path, params, body, retry_unsafe, socket_end)
@@ -203,7 +208,7 @@ class ApiClient:
         started = time.monotonic()
         try:
             status, headers, payload = self._send(method, path, params, body, socket_end)
-        except httpx.HTTPError as exc:
+        except HTTPX_ERRORS as exc:
             return self._transport_failure(where, exc, retry_unsafe)
         self.breaker.answered()
         self.gate.observe(headers)
@@ -225,7 +230,7 @@ class ApiClient:
         )
         raise error
 
-    def _transport_failure(self, where: str, exc: httpx.HTTPError, retry_unsafe: bool) -> _Retry:
+    def _transport_failure(self, where: str, exc: Exception, retry_unsafe: bool) -> _Retry:
         failure = classify(exc, self.url)
         message = self.redact(failure.message)
         if failure.kind == "fatal":

@@ -79,7 +79,8 @@ class Lists:
         """Objects whose `field` equals `value`, read page by page from a list that may grow.
 
         Meant for recovering a create whose answer was lost while other objects are being
-        created: no stable total is required; the scan follows the newest `totalPages`.
+        created: no stable total is required; the scan follows the newest `totalPages` and
+        reads on while pages come back full.
         `query` is sent as Revenium's free-text list filter (revenium-api.md §1.5) to read
         fewer pages; as its exact semantics are not documented, an empty filtered result
         is checked with a full scan. A scan during which the list shrank (an object may
@@ -120,8 +121,9 @@ class Lists:
 
 
 def _last(page: Page, number: int) -> bool:
-    if page.total_pages is not None:
-        return number + 1 >= page.total_pages
+    """A short page ends the scan; after a full one, objects may have been appended."""
+    if page.total_pages is not None and number + 1 < page.total_pages:
+        return False
     return len(page.items) < page.size
 
 
