@@ -12,17 +12,11 @@ from __future__ import annotations
 import threading
 import time
 
-from ..engine.api import ApiError
+from ..engine.api import ApiUnreachable
+
+__all__ = ["STARTUP_GRACE", "ApiUnreachable", "Breaker"]
 
 STARTUP_GRACE = 2.0  # seconds a run may spend retrying its first connection
-
-
-class ApiUnreachable(ApiError):
-    """Nothing answers at the API URL; `url` is the (credential-free) URL tried."""
-
-    def __init__(self, message: str, url: str, hint: str | None = None) -> None:
-        super().__init__(message, None, None, hint)
-        self.url = url
 
 
 class Breaker:

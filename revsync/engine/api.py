@@ -28,6 +28,18 @@ class ApiError(RevsyncError):
         self.details = details or {}
 
 
+class ApiUnreachable(ApiError):
+    """Nothing answers at the API URL (`url`, free of credentials); later calls fail at once.
+
+    Raised when the first connection of a run is refused, or once a request has spent its
+    whole retry window without any answer. An executor may stop scheduling work on it.
+    """
+
+    def __init__(self, message: str, url: str, hint: str | None = None) -> None:
+        super().__init__(message, None, None, hint)
+        self.url = url
+
+
 class Ambiguous(Exception):
     """A write may or may not have been applied: its answer was lost."""
 

@@ -59,3 +59,16 @@ def test_ids_rules() -> None:
 
     assert safe_id("JMwX9g4") and not safe_id("..") and not safe_id("a/b") and not safe_id(None)
     assert quote_id("a/b?c") == "a%2Fb%3Fc"
+
+
+def test_api_client_implements_the_port() -> None:
+    import inspect
+
+    from revsync.client.http import ApiClient
+    from revsync.engine.api import Api, ApiError, ApiUnreachable
+
+    assert issubclass(ApiUnreachable, ApiError)
+    for name, member in vars(Api).items():
+        if inspect.isfunction(member) and not name.startswith("_"):
+            wanted = inspect.signature(member)
+            assert inspect.signature(getattr(ApiClient, name)) == wanted, name
