@@ -16,6 +16,8 @@ import httpx
 
 from ..engine.api import ApiError
 
+Redact = Callable[[str], str]
+
 MAX_DEPTH = 64  # Revenium objects nest a few levels; anything deeper is not an answer
 MAX_NUMBER_CHARS = 100
 
@@ -72,7 +74,7 @@ def loads(payload: bytes) -> Any:
     return value
 
 
-def excerpt(payload: bytes, redact: Callable[[str], str]) -> str:
+def excerpt(payload: bytes, redact: Redact) -> str:
     """A short, tag-free, redacted quote of an answer for an error message."""
     text = payload[:300].decode("utf-8", "replace")
     text = re.sub(r"<[^>]*>", " ", text)
@@ -80,7 +82,7 @@ def excerpt(payload: bytes, redact: Callable[[str], str]) -> str:
     return redact(text[:200]) + ("..." if len(payload) > 300 else "")
 
 
-def parse(payload: bytes, headers: httpx.Headers, where: str, status: int, redact) -> Any:
+def parse(payload: bytes, headers: httpx.Headers, where: str, status: int, redact: Redact) -> Any:
     """The JSON of a successful answer (None when empty)."""
     if not payload.strip():
         return None
@@ -114,7 +116,7 @@ def _error_fields(payload: bytes, headers: httpx.Headers) -> tuple[str | None, d
 
 
 def error(
-    where: str, status: int, headers: httpx.Headers, payload: bytes, team: str, redact
+    where: str, status: int, headers: httpx.Headers, payload: bytes, team: str, redact: Redact
 ) -> ApiError:
     """The `ApiError` for a non-2xx answer that is not retried."""
     message, raw_details = _error_fields(payload, headers)
