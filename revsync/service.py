@@ -6,13 +6,7 @@ prints. The command and output layers decide how things look.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from .core.desired import DesiredState
 from .core.errors import ManifestError, RefusedError
@@ -27,11 +21,7 @@ from .engine.plan import Plan
 from .engine.planner import PlanOptions, make_plan
 from .engine.recovery import MIN_LOOKUP_WINDOW
 from .engine.report import ApplyReport
-
-try:  # POSIX; elsewhere only the freshness check guards concurrent applies
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+from .lock import apply_lock
 
 
 @dataclass
@@ -56,7 +46,15 @@ def compute_plan(target: Target, state: DesiredState, options: PlanOptions) -> P
             "nothing was changed",
             problems=sorted(result.problems, key=lambda p: p.sort_key()),
         )
+    protect_secrets(target, result.plan)
     return result.plan
+
+
+def protect_secrets(target: Target, plan: Plan) -> None:
+    """The client redacts what it is told: every sensitive manifest value (webhook URLs)."""
+    for value in plan.secrets.values():
+        if isinstance(value, str):
+            target.api.add_secret(value)
 
 
 def read_again(target: Target, plan: Plan) -> LiveState:
@@ -86,7 +84,7 @@ def check_target(target: Target, plan: Plan) -> None:
         )
 
 
-def check_manifests(plan: Plan, state: DesiredState) -> None:
+def check_manifests(target: Target, plan: Plan, state: DesiredState) -> None:
     if state.digest() != plan.manifest_digest:
         raise RefusedError(
             "the manifests (or the environment values they use) differ from those the plan "
@@ -94,37 +92,10 @@ def check_manifests(plan: Plan, state: DesiredState) -> None:
             "Run plan again.",
         )
     plan.secrets = secret_values(state, entry_keys(state))
+    protect_secrets(target, plan)
 
 
 def execute(target: Target, plan: Plan, on_event: Event | None = None) -> ApplyReport:
-    with account_lock(target.api_url, target.account.team_id):
+    with apply_lock(target.api_url, target.account.team_id):
         executor = Executor(target.api, plan, target.parallelism, on_event, target.lookup_window)
         return executor.run()
-
-
-@contextmanager
-def account_lock(api_url: str, team_id: str) -> Iterator[None]:
-    """One apply per account on this machine at a time; a second one is refused."""
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    digest = hashlib.sha256(f"{api_url}|{team_id}".encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"revsync-apply-{digest}.lock"
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            raise RefusedError(
-                f"another revsync apply (pid {holder}) is running against this account",
-                "Wait for it to finish, then plan again.",
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

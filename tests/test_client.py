@@ -290,7 +290,9 @@ def test_list_shapes_and_unexpected_fields() -> None:
     assert len(items) == 101 and items[0]["extra"] == {"deep": [1]}
     bare = mock(lambda r: httpx.Response(200, json=[{"id": "b"}])).list_all("/v2/api/x", {})
     assert bare == [{"id": "b"}]
-    empty = mock(lambda r: httpx.Response(200, json={"page": {"totalPages": 0}}))
+    empty = mock(
+        lambda r: httpx.Response(200, json={"page": {"totalPages": 0, "totalElements": 0}})
+    )
     assert empty.list_all("/v2/api/x", {}) == []
 
 
@@ -319,8 +321,9 @@ def test_a_list_that_changes_while_read_is_read_again() -> None:
         if number == "0":
             reads["n"] += 1
         shifted = reads["n"] == 1  # first read: an object was deleted between the pages
-        total = 101 if number == "0" or not shifted else 100
-        return httpx.Response(200, json=page(full if number == "0" else ["b"], total, 2))
+        if number != "0" and shifted:  # the deletion moved "b" onto page 0, page 1 is empty
+            return httpx.Response(200, json=page([], 100, 1))
+        return httpx.Response(200, json=page(full if number == "0" else ["b"], 101, 2))
 
     c = mock(handler)
     assert len(c.list_all("/v2/api/x", {})) == 101
@@ -328,11 +331,9 @@ def test_a_list_that_changes_while_read_is_read_again() -> None:
     always = mock(
         lambda r: httpx.Response(
             200,
-            json=page(
-                full if r.url.params["page"] == "0" else ["b"],
-                101 if r.url.params["page"] == "0" else 102,
-                2,
-            ),
+            json=page(full, 101, 2)
+            if r.url.params["page"] == "0"
+            else page(["b", "c"], 102, 2),  # one more object each time page 1 is read
         )
     )
     with pytest.raises(ApiError, match="kept changing"):

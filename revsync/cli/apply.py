@@ -62,7 +62,7 @@ def apply_command(
             plan = load_plan(plan_file)
             loaded = load_or_exit(paths or tuple(plan.manifests))
             check_target(session.target, plan)
-            check_manifests(plan, loaded.state)
+            check_manifests(session.target, plan, loaded.state)
         else:
             loaded = load_or_exit(paths)
             plan = compute_plan(session.target, loaded.state, plan_options)

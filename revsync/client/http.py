@@ -1,11 +1,14 @@
-"""The Revenium HTTP client: retries, pacing, paging, and answers checked before use.
+"""The Revenium HTTP client: bounded retries, pacing, and answers checked before use.
 
-- 429: wait for Retry-After / X-RateLimit-Reset, then retry (the request was not processed).
+- 429: wait for Retry-After (up to `RETRY_AFTER_CAP`) or the rate-limit window, then retry.
 - 5xx, timeouts, dropped connections: retried for idempotent methods. For POST the outcome
   is unknown, so `Ambiguous` is raised and the caller looks before re-creating.
-- Every retry waits with exponential backoff and jitter, within a bounded total time.
-- The API key is sent only to the configured host (no redirects are followed) and is
-  redacted from every message.
+- Every failure is an `ApiError` (or `Ambiguous`): no httpx exception escapes.
+- Time is bounded whatever the server does: `timeout` bounds each exchange as a whole,
+  `retry_time` bounds every wait of a request, and once the API has given no answer for a
+  whole retry window the client fails fast (`ApiUnreachable`).
+- The API key is sent only to the configured host (no redirects are followed); it and every
+  registered secret are redacted from every message.
 """
 
 from __future__ import annotations
@@ -13,41 +16,51 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from ..core.ids import SAFE_ID, safe_id
 from ..engine.api import Ambiguous, ApiError
-from .config import Credentials
+from . import answers, deadline
+from .breaker import ApiUnreachable, Breaker
+from .config import Credentials, checked_key, display_url, url_secrets
+from .failures import classify
+from .lists import Lists
 from .ratelimit import RateGate
+from .retry_after import RETRY_AFTER_CAP, retry_wait
+from .secrets import Redactor
+
+__all__ = [
+    "RETRY_AFTER_CAP",
+    "SAFE_ID",
+    "Ambiguous",
+    "ApiClient",
+    "ApiError",
+    "ApiUnreachable",
+    "safe_id",
+]
 
 log = logging.getLogger("revsync.http")
 
 RETRY_STATUSES = {408, 500, 502, 503, 504}
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-MAYBE_SENT = (
-    httpx.ReadTimeout,
-    httpx.WriteTimeout,
-    httpx.RemoteProtocolError,
-    httpx.ReadError,
-    httpx.WriteError,
-)
-PAGE_SIZE = 100
-MAX_PAGES = 10_000
-LIST_ATTEMPTS = 3
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-SAFE_ID = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}$")
+MIN_ATTEMPT_TIME = 1.0  # a retry gets at least this long, even at the end of the window
+# every exception httpx raises for a request: HTTPError, and misuse errors (never our path)
+HTTPX_ERRORS = (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL)
+URL_HINT = "Check --api-url / REVENIUM_API_URL and the network."
 
 
-def safe_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(SAFE_ID.match(value))
+@dataclass(frozen=True)
+class _Retry:
+    reason: str
+    wait: float | None  # None: the usual backoff
+    transport: bool  # no answer at all (the server may be gone)
 
 
 class ApiClient:
@@ -63,30 +76,36 @@ class ApiClient:
         rng: random.Random | None = None,
     ) -> None:
         self.credentials = credentials
-        self._key = credentials.api_key
+        self._secrets = Redactor()
+        for secret in (credentials.api_key, *url_secrets(credentials.api_url)):
+            self._secrets.add(secret)
+        key = checked_key(credentials.api_key)
+        self.url = display_url(credentials.api_url)
+        self.timeout = timeout
         self.retry_time = retry_time
         self.max_attempts = max_attempts
         self.parallelism = max(1, parallelism)
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
+        limits = httpx.Limits(
+            max_connections=self.parallelism + 4, max_keepalive_connections=self.parallelism + 4
+        )
         self._http = httpx.Client(
             base_url=credentials.api_url,
-            headers={
-                "x-api-key": credentials.api_key,
-                "Accept": "application/json",
-                "User-Agent": "revsync",
-            },
+            headers={"x-api-key": key, "Accept": "application/json", "User-Agent": "revsync"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=self.parallelism + 4, max_keepalive_connections=self.parallelism + 4
-            ),
-            transport=transport,
+            limits=limits,
+            transport=transport or deadline.transport(limits),
         )
+        for mounted in self._http._mounts.values():  # proxies from the environment
+            deadline.install(mounted)
         self.gate = RateGate()
+        self.breaker = Breaker(self.url)
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(self.parallelism, thread_name_prefix="revsync-read")
+        self._lists = Lists(self.request, self._pool, self._count)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -98,12 +117,36 @@ class ApiClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # secrets -----------------------------------------------------------------------------------
+    def add_secret(self, value: str | None) -> None:
+        """Register a value (e.g. a Slack webhook URL) that no message may show."""
+        self._secrets.add(value)
+
     def redact(self, text: str) -> str:
-        return text.replace(self._key, "***") if self._key else text
+        """`text` with the API key, URL credentials and every registered secret masked."""
+        return self._secrets.redact(text)
 
     def _count(self, name: str) -> None:
         with self._stats_lock:
             self.stats[name] += 1
+
+    # lists -------------------------------------------------------------------------------------
+    def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every object of a paged list, read consistently (see `lists.Lists.read_all`)."""
+        return self._lists.read_all(path, params)
+
+    def find_by_key(
+        self,
+        path: str,
+        field: str,
+        value: str,
+        *,
+        params: dict[str, Any] | None = None,
+        casefold: bool = False,
+        query: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The objects of a list whose `field` equals `value`; tolerates a growing list."""
+        return self._lists.find(path, field, value, params or {}, casefold, query)
 
     # one request, with retries ---------------------------------------------------------------
     def request(
@@ -122,76 +165,123 @@ class ApiClient:
         """
         if retry_unsafe is None:
             retry_unsafe = method != "POST"
-        deadline = time.monotonic() + self.retry_time
-        attempt = 0
+        where = f"{method} {path}"
+        started = time.monotonic()
+        ends = started + self.retry_time
+        attempt, only_transport, reason = 0, True, ""
         while True:
             attempt += 1
-            self.gate.acquire()
-            started = time.monotonic()
-            failure: str
-            wait: float | None = None
-            try:
-                status, headers, payload = self._send(method, path, params, body)
-            except NOT_SENT as exc:
-                failure = f"cannot connect to {self.credentials.api_url}: {type(exc).__name__}"
-                self._count("connect_errors")
-            except MAYBE_SENT as exc:
-                failure = f"no answer ({type(exc).__name__})"
-                self._count("lost_answers")
-                if not retry_unsafe:
-                    raise Ambiguous(failure) from None
-            else:
-                self.gate.observe(headers)
-                elapsed = (time.monotonic() - started) * 1000
-                log.debug(
-                    "%s %s -> %s in %.0f ms (attempt %d)", method, path, status, elapsed, attempt
-                )
-                if 200 <= status < 300:
-                    return self._parse(payload, headers, method, path, status)
-                if status == 429:
-                    self._count("status_429")
-                    wait = self._retry_after(headers)
-                    self.gate.block_until(time.time() + wait)
-                    failure = "rate limited (429)"
-                elif status in RETRY_STATUSES:
-                    self._count(f"status_{status}")
-                    failure = f"server error {status}"
-                    if not retry_unsafe:
-                        raise Ambiguous(failure)
-                else:
-                    raise self._error(method, path, status, headers, payload)
-            hint = (
-                "Check --api-url / REVENIUM_API_URL and the network."
-                if failure.startswith("cannot connect")
-                else None
-            )
-            if attempt >= self.max_attempts:
+            self.breaker.check()
+            self.breaker.started()
+            if not self.gate.acquire(max(0.0, ends - time.monotonic())):
                 raise ApiError(
-                    f"{method} {path}: gave up after {attempt} attempts: {failure}", hint=hint
+                    f"{where}: gave up after {attempt - 1} attempts: the rate-limit wait would "
+                    f"pass --retry-time ({reason or 'nothing sent yet'})"
                 )
-            if wait is None:
-                wait = self._backoff(attempt)
-            if time.monotonic() + wait > deadline:
-                raise ApiError(
-                    f"{method} {path}: gave up after {attempt} attempts in "
-                    f"{self.retry_time:.0f} s: {failure}",
-                    hint=hint,
-                )
+            now = time.monotonic()
+            socket_end = now + (self.timeout if attempt == 1 else self._left(ends, now))
+            outcome = self._attempt(method, path, params, body, retry_unsafe, socket_end)
+            if not isinstance(outcome, _Retry):
+                return outcome
+            only_transport = only_transport and outcome.transport
+            reason = outcome.reason
+            wait = outcome.wait if outcome.wait is not None else self._backoff(attempt)
+            if attempt >= self.max_attempts or time.monotonic() + wait > ends:
+                raise self._give_up(where, attempt, started, only_transport, outcome, wait, ends)
             self._count("retries")
-            log.debug("%s %s: %s; retrying in %.2f s", method, path, failure, wait)
-            time.sleep(wait)
+            log.debug("%s: %s; retrying in %.2f s", where, reason, wait)
+            self.breaker.wait(wait)
+
+    def _left(self, ends: float, now: float) -> float:
+        return min(self.timeout, max(ends - now, MIN_ATTEMPT_TIME))
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: Any,
+        retry_unsafe: bool,
+        socket_end: float,
+    ) -> Any:
+        where = f"{method} {path}"
+        started = time.monotonic()
+        try:
+            status, headers, payload = self._send(method, path, params, body, socket_end)
+        except HTTPX_ERRORS as exc:
+            return self._transport_failure(where, exc, retry_unsafe)
+        self.breaker.answered()
+        self.gate.observe(headers)
+        log.debug("%s -> %s in %.0f ms", where, status, (time.monotonic() - started) * 1000)
+        if 200 <= status < 300:
+            return answers.parse(payload, headers, where, status, self.redact)
+        if status == 429:
+            self._count("status_429")
+            wait = retry_wait(headers, self.gate, where)
+            self.gate.block_until(time.time() + wait)
+            return _Retry("rate limited (429)", wait, False)
+        if status in RETRY_STATUSES:
+            self._count(f"status_{status}")
+            if not retry_unsafe:
+                raise Ambiguous(f"server error {status}")
+            return _Retry(f"server error {status}", None, False)
+        error = answers.error(
+            where, status, headers, payload, self.credentials.team_id, self.redact
+        )
+        raise error
+
+    def _transport_failure(self, where: str, exc: Exception, retry_unsafe: bool) -> _Retry:
+        failure = classify(exc, self.url)
+        message = self.redact(failure.message)
+        if failure.kind == "fatal":
+            raise ApiError(f"{where}: {message}", hint=URL_HINT if failure.unreachable else None)
+        if failure.kind == "maybe_sent":
+            self._count("lost_answers")
+            if not retry_unsafe:
+                raise Ambiguous(message)
+        else:
+            self._count("connect_errors")
+        if failure.unreachable and self.breaker.connect_failed_at_start():
+            self.breaker.open(message)
+            raise ApiUnreachable(f"{where}: {message}", self.url, URL_HINT)
+        return _Retry(message, None, True)
+
+    def _give_up(
+        self,
+        where: str,
+        attempt: int,
+        started: float,
+        only_transport: bool,
+        last: _Retry,
+        wait: float,
+        ends: float,
+    ) -> ApiError:
+        spent = time.monotonic() - started
+        text = f"{where}: gave up after {attempt} attempts in {spent:.1f} s: {last.reason}"
+        if last.wait is not None and attempt < self.max_attempts:
+            left = max(0.0, ends - time.monotonic())
+            text += f"; Revenium asks to wait {wait:.1f} s, only {left:.1f} s of --retry-time left"
+        if only_transport and not self.breaker.answered_since(started):
+            self.breaker.open(f"no answer from {self.url} for {spent:.0f} s")
+            return ApiUnreachable(text, self.url, URL_HINT)
+        return ApiError(text, hint=URL_HINT if only_transport else None)
 
     def _send(
-        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any, socket_end: float
     ) -> tuple[int, httpx.Headers, bytes]:
         self._count("requests")
-        content = None if body is None else json.dumps(body).encode()
+        try:
+            content = None if body is None else json.dumps(body, allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            raise ApiError(f"{method} {path}: cannot encode the request body: {exc}") from None
         headers = {"Content-Type": "application/json"} if content is not None else None
-        with self._http.stream(
-            method, path, params=params, content=content, headers=headers
-        ) as response:
-            chunks = []
-            size = 0
+        with (
+            deadline.deadline(socket_end),
+            self._http.stream(
+                method, path, params=params, content=content, headers=headers
+            ) as response,
+        ):
+            chunks, size = [], 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > MAX_RESPONSE_BYTES:
@@ -199,6 +289,8 @@ class ApiClient:
                         f"{method} {path}: answer larger than "
                         f"{MAX_RESPONSE_BYTES // 2**20} MiB; refusing to read it"
                     )
+                if time.monotonic() > socket_end:
+                    raise httpx.ReadTimeout("overall deadline passed", request=response.request)
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
 
@@ -206,187 +298,3 @@ class ApiClient:
         ceiling = min(10.0, 0.25 * 2 ** (attempt - 1))
         with self._rng_lock:
             return self._rng.uniform(ceiling / 2, ceiling)
-
-    def _retry_after(self, headers: httpx.Headers) -> float:
-        raw = headers.get("retry-after")
-        if raw:
-            try:
-                return min(60.0, max(0.05, float(raw)))
-            except ValueError:
-                try:
-                    when = parsedate_to_datetime(raw).timestamp()
-                    return min(60.0, max(0.05, when - time.time()))
-                except (TypeError, ValueError):
-                    pass
-        reset = headers.get("x-ratelimit-reset")
-        if reset:
-            try:
-                return min(60.0, max(0.05, float(reset) - time.time()))
-            except ValueError:
-                pass
-        return 1.0
-
-    # answers ----------------------------------------------------------------------------------
-    def _parse(
-        self, payload: bytes, headers: httpx.Headers, method: str, path: str, status: int
-    ) -> Any:
-        if not payload.strip():
-            return None
-        content_type = headers.get("content-type", "")
-        if "json" not in content_type:
-            raise ApiError(
-                f"{method} {path}: expected JSON from Revenium, got "
-                f"{content_type or 'no content type'} (status {status}): {self._excerpt(payload)}"
-            )
-        try:
-            return json.loads(payload)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(
-                f"{method} {path}: malformed JSON from Revenium (status {status}): "
-                f"{self._excerpt(payload)}"
-            ) from None
-
-    def _excerpt(self, payload: bytes) -> str:
-        text = payload[:300].decode("utf-8", "replace")
-        text = re.sub(r"<[^>]*>", " ", text)
-        text = " ".join(text.split())
-        return self.redact(text[:200]) + ("..." if len(payload) > 300 else "")
-
-    def _error(
-        self, method: str, path: str, status: int, headers: httpx.Headers, payload: bytes
-    ) -> ApiError:
-        message, details = None, {}
-        if "json" in headers.get("content-type", ""):
-            try:
-                data = json.loads(payload)
-            except (ValueError, UnicodeDecodeError):
-                data = None
-            if isinstance(data, dict):
-                message = data.get("message") if isinstance(data.get("message"), str) else None
-                raw_details = data.get("details")
-                if isinstance(raw_details, dict):
-                    details = {str(k): self.redact(str(v)) for k, v in raw_details.items()}
-        if message is None:
-            message = self._excerpt(payload) if payload else ""
-        message = self.redact(message)
-        hint = None
-        if status == 401:
-            hint = (
-                "Revenium rejected the API key. Check REVENIUM_API_KEY (or --api-key, or 'key' "
-                "in ~/.config/revenium/config.yaml) and that it belongs to this account."
-            )
-        elif status == 403:
-            hint = (
-                f"The key may not act for team {self.credentials.team_id}. Check "
-                "REVENIUM_TEAM_ID / REVENIUM_TENANT_ID."
-            )
-        elif 300 <= status < 400:
-            message = f"redirect to {headers.get('location', '?')} not followed"
-            hint = "revsync only sends the API key to the configured API URL; fix --api-url."
-        text = f"{method} {path}: {status}"
-        if message:
-            text += f" {message}"
-        if details:
-            text += " (" + "; ".join(f"{k}: {v}" for k, v in sorted(details.items())) + ")"
-        return ApiError(text, status, details, hint)
-
-    # lists -------------------------------------------------------------------------------------
-    def find(
-        self, path: str, params: dict[str, Any], match: Callable[[dict[str, Any]], bool]
-    ) -> list[dict[str, Any]]:
-        return [item for item in self.list_all(path, params) if match(item)]
-
-    def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Every item of a paged list, at 100 a page; pages after the first in parallel.
-
-        A list that changes while it is read (totals differ between pages) is read again,
-        because offset paging can then skip an object, and a skipped object would look
-        missing and be created twice.
-        """
-        for _ in range(LIST_ATTEMPTS):
-            items, consistent = self._read_pages(path, params)
-            if consistent:
-                return items
-            self._count("list_rereads")
-        raise ApiError(f"GET {path}: the list kept changing while it was read; try again")
-
-    def _read_pages(self, path: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
-        first = self.request("GET", path, {**params, "page": 0, "size": PAGE_SIZE})
-        pages = _total_pages(first)
-        bodies = [first]
-        if pages is None:
-            page = 0
-            while len(_items(bodies[-1])) >= PAGE_SIZE:
-                page += 1
-                if page >= MAX_PAGES:
-                    raise ApiError(f"GET {path}: more than {MAX_PAGES} pages; refusing")
-                bodies.append(
-                    self.request("GET", path, {**params, "page": page, "size": PAGE_SIZE})
-                )
-        elif pages > 1:
-            if pages > MAX_PAGES:
-                raise ApiError(f"GET {path}: Revenium announces {pages} pages; refusing")
-            if len(_items(first)) < PAGE_SIZE:
-                raise ApiError(
-                    f"GET {path}: inconsistent paging (page 0 is short but "
-                    f"{pages} pages are announced)"
-                )
-            futures = [
-                self._pool.submit(
-                    self.request, "GET", path, {**params, "page": n, "size": PAGE_SIZE}
-                )
-                for n in range(1, pages)
-            ]
-            bodies += [future.result() for future in futures]
-        totals = {_total_elements(b) for b in bodies} - {None}
-        items = [item for body in bodies for item in _items(body)]
-        unique = _unique(items)
-        consistent = len(totals) <= 1 and (not totals or totals == {len(unique)})
-        return unique, consistent
-
-
-def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        ident = item.get("id")
-        key = ident if isinstance(ident, str) else json.dumps(item, sort_keys=True, default=str)
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
-def _total_elements(body: Any) -> int | None:
-    page = body.get("page") if isinstance(body, dict) else None
-    total = page.get("totalElements") if isinstance(page, dict) else None
-    return total if isinstance(total, int) and not isinstance(total, bool) else None
-
-
-def _items(body: Any) -> list[dict[str, Any]]:
-    """The objects of a list page: the first array under `_embedded`, or a bare array."""
-    if isinstance(body, list):
-        found = body
-    elif isinstance(body, dict):
-        embedded = body.get("_embedded")
-        if embedded is None:
-            found = []
-        elif isinstance(embedded, dict):
-            found = next((v for v in embedded.values() if isinstance(v, list)), [])
-        else:
-            raise ApiError("unexpected list answer from Revenium: _embedded is not an object")
-    else:
-        raise ApiError(f"unexpected list answer from Revenium: {type(body).__name__}")
-    if not all(isinstance(item, dict) for item in found):
-        raise ApiError("unexpected list answer from Revenium: an item is not an object")
-    return found
-
-
-def _total_pages(body: Any) -> int | None:
-    page = body.get("page") if isinstance(body, dict) else None
-    if not isinstance(page, dict):
-        return None
-    total = page.get("totalPages")
-    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-        return None
-    return total

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.ids import quote_id, safe_id
 from ..core.steps import Step, is_ref, is_secret
-from .api import Api, ApiError
+from .api import Api, ApiError, ApiUnreachable
 from .order import dependants
 from .plan import Change, Plan
 from .recovery import MIN_LOOKUP_WINDOW, CreateFailed, CreateRecovery
@@ -156,7 +156,7 @@ class Executor:
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         if not isinstance(exc, ApiError | StepFailed | CreateFailed):
             message = f"internal error: {type(exc).__name__}: {message}"
-        if getattr(exc, "unreachable", False):
+        if isinstance(exc, ApiUnreachable):
             self.stop(f"the API is unreachable ({message})")
         if object_id and change.action == "create" and object_id != change.live_id:
             message += f" (the object was created with id {object_id}; re-run to finish it)"

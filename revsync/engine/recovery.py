@@ -91,7 +91,16 @@ class CreateRecovery:
             delay = min(delay * 2, 5.0)
 
     def look_once(self, lookup: Lookup) -> dict[str, Any] | None:
-        found = self.api.find(lookup.path, lookup.params, lookup.matches)
+        """The object by its natural key, read so that the apply's own creates do no harm."""
+        field, value = next(iter(lookup.match.items()))
+        candidates = self.api.find_by_key(
+            lookup.path,
+            field,
+            value,
+            params=lookup.params,
+            casefold=field in lookup.casefold,
+        )
+        found = [item for item in candidates if lookup.matches(item)]
         return found[-1] if found else None
 
     def _claim(self, lookup: Lookup) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from revsync import kinds
 from revsync.emulator import Emulator
-from revsync.service import account_lock
+from revsync.lock import apply_lock as account_lock
 
 from .conftest import WEBHOOK, last_seq, writes
 

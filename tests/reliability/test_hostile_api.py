@@ -131,3 +131,26 @@ def test_plain_http_to_a_remote_host_is_refused(revsync, write, monkeypatch, can
     assert result.code == 1
     assert "refusing to send the API key over plain http" in result.err
     assert "--insecure-http" in result.err
+
+
+def test_a_garbled_gzip_answer_is_a_clear_error(revsync, write, canned) -> None:
+    canned(200, {**JSON, "Content-Encoding": "gzip"}, b"not gzip at all")
+    result = revsync("plan", write("meteringElements: []\n"), "--retry-time", "1")
+    assert result.code == 1 and "undecodable answer" in result.err, result.err
+    assert "Traceback" not in result.err
+
+
+def test_nothing_listening_fails_fast_naming_the_url(revsync, write, monkeypatch) -> None:
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    api_url = f"http://127.0.0.1:{port}/profitstream"
+    monkeypatch.setenv("REVENIUM_API_URL", api_url)
+    started = time.monotonic()
+    result = revsync("plan", write("meteringElements: []\n"))  # default --retry-time
+    assert time.monotonic() - started < 6
+    assert result.code == 1 and api_url in result.err and "connection refused" in result.err
+    assert "Traceback" not in result.err

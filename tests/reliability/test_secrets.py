@@ -61,3 +61,21 @@ def test_no_output_contains_a_secret(
         assert secret not in everything, secret
     stored = {o["name"]: o for o in env.objects("product")}
     assert stored["Pro"]["description"] == ENV_SECRET + "-v2"  # it was applied, just not shown
+
+
+def test_a_key_with_a_newline_and_a_broken_config_file_do_not_stop_a_run(
+    revsync, env: Emulator, write, tmp_path: Path, monkeypatch
+) -> None:
+    config = tmp_path / "home" / ".config" / "revenium" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("key: [hak_other_tool_secret\n")
+    monkeypatch.setenv("REVENIUM_API_KEY", env.api_key + "\n")
+    result = revsync("plan", write("meteringElements: []\n"), "-vv")
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    for secret in (env.api_key, "hak_other_tool_secret"):
+        assert secret not in result.out + result.err
+    monkeypatch.delenv("REVENIUM_API_KEY")
+    result = revsync("plan", write("meteringElements: []\n"))
+    assert result.code == 1 and "not valid YAML" in result.err
+    assert "hak_other_tool_secret" not in result.out + result.err
