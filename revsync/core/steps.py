@@ -42,6 +42,9 @@ class Step:
     capture_id: bool = False  # the answer's `id` becomes the change's object id
     lookup: Lookup | None = None
     missing_ok: bool = False  # DELETE: 404 means it is already gone
+    # statuses that may mean "no such object" for this kind (Revenium answers 403 for some);
+    # the executor confirms with `lookup` before it reports the object gone
+    gone_statuses: list[int] = field(default_factory=lambda: [404])
     description: str = ""
 
     def to_dict(self) -> dict[str, Any]:
