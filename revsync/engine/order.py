@@ -60,21 +60,36 @@ def order(changes: dict[str, Change], deps: dict[str, set[str]]) -> list[Refusal
             TopologicalSorter({k: deps[k] for k in changes}).prepare()
             break
         except CycleError as exc:
-            for key in dict.fromkeys(exc.args[1]):
-                if key in changes:
-                    change = changes.pop(key)
-                    refusals.append(
-                        Refusal(
-                            key,
-                            "dependency cycle between changes; apply them in two steps",
-                            change.source,
-                        )
+            cycle = [key for key in dict.fromkeys(exc.args[1]) if key in changes]
+            for key in cycle:
+                refusals.append(
+                    Refusal(
+                        key,
+                        "dependency cycle between changes; apply them in two steps",
+                        changes.pop(key).source,
                     )
+                )
+            refusals += _refuse_dependants(changes, deps, cycle)
             for key in changes:
                 deps[key] &= changes.keys()
     for change in changes.values():
         change.depends_on = sorted(deps[change.key])
     return refusals
+
+
+def _refuse_dependants(
+    changes: dict[str, Change], deps: dict[str, set[str]], refused: list[str]
+) -> list[Refusal]:
+    """Whatever waits for a refused change is refused too: it never runs without it."""
+    out = []
+    stack = list(refused)
+    while stack:
+        missing = stack.pop(0)
+        for key in sorted(k for k in changes if missing in deps[k]):
+            reason = f"depends on {missing}, which this plan refuses"
+            out.append(Refusal(key, reason, changes.pop(key).source))
+            stack.append(key)
+    return out
 
 
 def display_order(changes: dict[str, Change]) -> list[Change]:
