@@ -177,3 +177,19 @@ def test_secrets_are_filled_at_apply_and_missing_ones_fail_the_change() -> None:
     [result] = _apply(fake, plan).results
     assert result.status == "failed" and "is not available" in (result.error or "")
     assert fake.writes() == []
+
+
+def test_an_interrupt_still_returns_a_report_of_everything() -> None:
+    """Ctrl-C reaches the main thread (here: while it reports the first change done)."""
+    fake = FakeApi()
+    plan = _plan(fake, _catalog())
+
+    def on_event(what, change, result) -> None:
+        if what == "done":
+            raise KeyboardInterrupt
+
+    report = Executor(fake, plan, 1, on_event, lookup_window=0.05).run()
+    assert report.interrupted and not report.ok
+    assert [r.status for r in report.results] == ["created", "skipped", "skipped"]
+    assert report.results[1].error == "not attempted: apply was interrupted"
+    assert len(fake.writes()) == 1
