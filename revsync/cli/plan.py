@@ -79,6 +79,7 @@ def render(plan, output: str, color: bool) -> str:
 @plan_options
 @click.option(
     "--out",
+    "-out",
     "out_file",
     type=click.Path(dir_okay=False),
     help="Save the plan for `apply --plan FILE` (no secrets inside).",
