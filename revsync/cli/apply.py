@@ -9,7 +9,7 @@ import click
 
 from ..core.errors import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, RevsyncError
 from ..engine.plan import Change, Plan
-from ..engine.planfile import load_plan
+from ..engine.planfile import load_plan, manifest_paths
 from ..engine.planner import PlanOptions
 from ..engine.report import ApplyReport, ChangeResult
 from ..output import json_out, text
@@ -60,7 +60,7 @@ def apply_command(
     with open_session(options) as session:
         if plan_file:
             plan = load_plan(plan_file)
-            loaded = load_or_exit(paths or tuple(plan.manifests))
+            loaded = load_or_exit(paths or manifest_paths(plan, plan_file))
             check_target(session.target, plan)
             check_manifests(session.target, plan, loaded.state)
         else:
