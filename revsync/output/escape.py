@@ -3,18 +3,22 @@ move the terminal cursor, or inject Markdown/HTML into a pull-request comment.""
 
 from __future__ import annotations
 
-import html
 import re
 
 # C0/C1 controls, DEL, line/paragraph separators and bidirectional overrides
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# inline Markdown/HTML, autolinks (`http:`), @mentions, #issue links and $math$; md_text is
+# inline Markdown/HTML, autolinks (`http://`, `www.`), @mentions, #issue links and $math$; md_text is
 # never placed at the start of a line, so `-`, `+`, `.` and `=` cannot start a block there
-_MARKDOWN = set("\\`*_{}[]<>&|~:@#$")
-_WWW = re.compile(r"(?i)(www)\.")
+_MARKDOWN = set("\\`*_{}[]<>&|~@#$")
+_AUTOLINK = re.compile(r"(?i)(www)\.|:(?=//)")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _visible(match: re.Match[str]) -> str:
+    if match.group() in _NAMED:
+        return _NAMED[match.group()]
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
@@ -27,7 +31,7 @@ def plain(text: object) -> str:
 def md_text(text: object) -> str:
     """Markdown prose: every punctuation character as an HTML entity, read literally."""
     escaped = "".join(f"&#{ord(c)};" if c in _MARKDOWN else c for c in plain(text))
-    return _WWW.sub(r"\1&#46;", escaped)
+    return _AUTOLINK.sub(lambda m: "www&#46;" if m.group(1) else "&#58;", escaped)
 
 
 def md_code(text: object, in_table: bool = False) -> str:
@@ -39,8 +43,9 @@ def md_code(text: object, in_table: bool = False) -> str:
 
 
 def html_text(text: object) -> str:
-    """Text inside an HTML element (a <summary>): escaped, one line."""
-    return html.escape(plain(text)).replace("|", "&#124;")
+    """Text inside an HTML element (a <summary>): entities, one line; read literally whether
+    GitHub treats the line as HTML or as Markdown."""
+    return md_text(text)
 
 
 def fence(lines: list[str], info: str = "") -> list[str]:
