@@ -7,8 +7,8 @@ import re
 
 # C0/C1 controls, DEL, line/paragraph separators and bidirectional overrides
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# inline Markdown/HTML, autolinks (`http://`, `www.`), @mentions, #issue links and $math$; md_text is
-# never placed at the start of a line, so `-`, `+`, `.` and `=` cannot start a block there
+# inline Markdown/HTML, autolinks (`http://`, `www.`), @mentions, #issue links and $math$;
+# md_text is never placed at the start of a line, so `-`, `+`, `.`, `=` cannot start a block
 _MARKDOWN = set("\\`*_{}[]<>&|~@#$")
 _AUTOLINK = re.compile(r"(?i)(www)\.|:(?=//)")
 
