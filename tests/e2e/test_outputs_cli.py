@@ -158,3 +158,25 @@ def test_saved_plan_says_where_it_looked(
     assert result.code == 1
     assert str(elsewhere / "revenium" / "main.yaml") in result.err
     assert f"repository root {elsewhere}" in result.err
+
+
+# export cosmetics --------------------------------------------------------------------------------
+def test_export_writes_plain_prices_and_the_id_first(
+    revsync, env: Emulator, write, api, tmp_path: Path
+) -> None:
+    model = (
+        "aiModels:\n  - {name: in-house, provider: CUSTOM, mode: CHAT,"
+        " inputCostPerToken: 0.0000006, outputCostPerToken: 0.0000024}\n"
+    )
+    planned = revsync("plan", write(model))
+    assert "inputCostPerToken:  0.0000006" in planned.out and "e-07" not in planned.out
+    assert revsync("apply", write(model), "--auto-approve").code == 0
+    team = {"teamId": env.team_id}
+    for _ in range(2):
+        api.post("/organizations", json={"name": "Twin", "tenantId": env.tenant_id, **team})
+    out = tmp_path / "exported"
+    assert revsync("export", "-o", str(out)).code == 0
+    models = (out / "aiModels.yaml").read_text()
+    assert "inputCostPerToken: 0.0000006" in models and "e-0" not in models
+    organizations = (out / "organizations.yaml").read_text()
+    assert organizations.count("- id: ") == 2 and "\n    name: Twin" in organizations
