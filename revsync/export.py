@@ -66,7 +66,7 @@ def export_account(client: Api, account: Account, api_url: str, kind_names: list
         for obj in objects:
             entry = entry_for(kind, obj.raw, names)
             if counts[kind.fold(obj.key)] > 1:
-                entry["id"] = obj.id
+                entry = {"id": obj.id, **entry}  # first: the id is what tells them apart
                 result.warnings.append(
                     f"{counts[kind.fold(obj.key)]} {kind_name} are named '{obj.name}': "
                     "each is pinned with its id"

@@ -15,8 +15,10 @@ from .completion import completion_command
 from .drift import drift_command
 from .emulator import emulator_command
 from .export import export_command
+from .graph import graph_command
 from .plan import plan_command
 from .schema import schema_command
+from .show import show_command
 from .validate import validate_command
 
 
@@ -40,6 +42,8 @@ for command in (
     validate_command,
     plan_command,
     apply_command,
+    show_command,
+    graph_command,
     drift_command,
     export_command,
     schema_command,

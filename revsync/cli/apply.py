@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from typing import Any
 
 import click
 
 from ..core.errors import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, RevsyncError
 from ..engine.plan import Change, Plan
-from ..engine.planfile import load_plan
+from ..engine.planfile import load_plan, manifest_paths
 from ..engine.planner import PlanOptions
 from ..engine.report import ApplyReport, ChangeResult
 from ..output import json_out, text
@@ -36,6 +38,9 @@ from .plan import plan_options, render
     help="Apply this saved plan exactly (refused if Revenium changed since).",
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress lines on stderr (the report still prints)."
+)
 @output_option("text", "json")
 @with_session_options
 def apply_command(
@@ -44,6 +49,7 @@ def apply_command(
     plan_options: PlanOptions,
     plan_file: str | None,
     auto_approve: bool,
+    quiet: bool,
     output: str,
 ) -> int:
     """Make Revenium match the manifests.
@@ -60,7 +66,7 @@ def apply_command(
     with open_session(options) as session:
         if plan_file:
             plan = load_plan(plan_file)
-            loaded = load_or_exit(paths or tuple(plan.manifests))
+            loaded = load_or_exit(paths or manifest_paths(plan, plan_file))
             check_target(session.target, plan)
             check_manifests(session.target, plan, loaded.state)
         else:
@@ -80,8 +86,7 @@ def apply_command(
         if not auto_approve:
             _confirm()
         verify_fresh(session.target, plan)
-        progress = session.verbose > 0 or sys.stderr.isatty()
-        report = execute(session.target, plan, _progress(session.color) if progress else None)
+        report = execute(session.target, plan, None if quiet else _progress(len(plan.changes)))
         if output == "text":
             click.echo(text.render_report(report, session.color))
         _emit_json(output, plan, report)
@@ -101,11 +106,21 @@ def _confirm() -> None:
         raise RevsyncError("apply cancelled; nothing was changed")
 
 
-def _progress(color: bool):
+def _progress(total: int):
+    """`[120/700] created organizations/...  12.3 s` on stderr as each change finishes, on a
+    terminal and in CI logs alike (stdout stays for the report)."""
+    started = time.monotonic()
+    done = 0
+    lock = threading.Lock()
+
     def event(what: str, change: Change, result: ChangeResult | None) -> None:
-        if what == "done" and result is not None:
+        nonlocal done
+        if what != "done" or result is None:
+            return
+        with lock:
+            done += 1
             line = text.progress_line(
-                change.action, change.address, result.status, result.id, color
+                done, total, result.status, change.address, result.id, time.monotonic() - started
             )
             click.echo(line, err=True)
 

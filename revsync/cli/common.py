@@ -23,6 +23,7 @@ from ..engine.recovery import MIN_LOOKUP_WINDOW
 from ..manifest.load import LoadResult, load
 from ..manifest.semantic import CHECKED_BY_PLAN
 from ..service import Target
+from .ranges import Seconds
 
 
 def color_enabled(no_color: bool) -> bool:
@@ -89,24 +90,24 @@ def api_options(f: Callable) -> Callable:
         click.option("--insecure-http", is_flag=True, help="Allow http:// to a non-local host."),
         click.option(
             "--timeout",
-            type=float,
+            type=Seconds(0, 3600),
             default=30.0,
             show_default=True,
-            help="Seconds to wait for one answer.",
+            help="Seconds to wait for one answer (more than 0, at most 3600).",
         ),
         click.option(
             "--retry-time",
-            type=float,
+            type=Seconds(0, 86400, zero_ok=True),
             default=120.0,
             show_default=True,
-            help="Seconds one request may spend on retries.",
+            help="Seconds one request may spend on retries (0: no retries; at most 86400).",
         ),
         click.option(
             "--parallelism",
             type=click.IntRange(1, 32),
             default=4,
             show_default=True,
-            help="Requests in flight at once.",
+            help="Requests in flight at once (1 to 32).",
         ),
         click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR=1)."),
         click.option("-v", "--verbose", count=True, help="Show progress; -vv logs every request."),

@@ -7,12 +7,17 @@ import click
 from ..emulator import DEFAULT_API_KEY, DEFAULT_OWNER_ID, DEFAULT_TEAM_ID, Emulator, FaultConfig
 
 DEFAULT_PORT = 8765
+PROBABILITY = click.FloatRange(0, 1)
 
 
 @click.command("emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
-    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="0 = any free port."
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 = any free port.",
 )
 @click.option(
     "--db", default=":memory:", show_default=True, help="SQLite file that keeps the data."
@@ -25,15 +30,20 @@ DEFAULT_PORT = 8765
     "--rate-limit",
     default=50.0,
     show_default=True,
-    type=float,
+    type=click.FloatRange(0, 100000),
     help="Requests per second per key (the real platform's limit); 0 turns it off.",
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for ids and faults.")
-@click.option("--latency-ms", default=0.0, type=float, help="Added to every request.")
-@click.option("--p429", default=0.0, type=float, help="Probability of an injected 429.")
-@click.option("--p5xx", default=0.0, type=float, help="Probability of an injected 5xx.")
 @click.option(
-    "--p-drop", default=0.0, type=float, help="Probability a committed write loses its response."
+    "--latency-ms", default=0.0, type=click.FloatRange(0, 60000), help="Added to every request."
+)
+@click.option("--p429", default=0.0, type=PROBABILITY, help="Probability of an injected 429.")
+@click.option("--p5xx", default=0.0, type=PROBABILITY, help="Probability of an injected 5xx.")
+@click.option(
+    "--p-drop",
+    default=0.0,
+    type=PROBABILITY,
+    help="Probability a committed write loses its response.",
 )
 def emulator_command(
     host: str,

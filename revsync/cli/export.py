@@ -9,8 +9,11 @@ import click
 
 from .. import kinds
 from ..core.errors import EXIT_OK, RevsyncError
+from ..core.files import write_atomic
 from ..export import export_account
 from .common import api_options, open_session, with_session_options
+
+FORMAT_NAMES = frozenset({"json", "yaml", "yml", "text", "txt", "markdown", "md"})
 
 
 @click.command("export")
@@ -28,7 +31,11 @@ from .common import api_options, open_session, with_session_options
     type=click.Choice(kinds.names()),
     help="Only these kinds (repeatable; default: all).",
 )
-@click.option("--force", is_flag=True, help="Overwrite existing files in the output folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite existing files in the output folder (or use a folder named like a format).",
+)
 @api_options
 @with_session_options
 def export_command(
@@ -43,6 +50,12 @@ def export_command(
     Write-only secrets (Slack webhook URLs) become ${VAR} placeholders to set before
     plan/apply. GLOBAL AI models are not exported (revsync never manages them).
     """
+    if output_dir and Path(output_dir).name.lower() in FORMAT_NAMES and not force:
+        raise RevsyncError(
+            f"-o {output_dir} writes manifests into a folder named '{Path(output_dir).name}'; "
+            "export has no output formats (it writes YAML manifests)",
+            "Give a folder (`-o manifests/`), or pass --force if you mean that folder name.",
+        )
     selected = [k for k in kinds.names() if not kind_names or k in kind_names]
     targets = {k: Path(output_dir) / f"{k}.yaml" for k in selected} if output_dir else {}
     existing = [str(p) for p in targets.values() if p.exists()]
@@ -58,9 +71,9 @@ def export_command(
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output_dir:
-        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        _make_folder(Path(output_dir))
         for kind_name, text in result.files.items():
-            targets[kind_name].write_text(text, encoding="utf-8")
+            write_atomic(targets[kind_name], text)
         total = sum(result.counts.values())
         click.echo(
             f"Exported {total} objects to {output_dir}/ "
@@ -76,3 +89,10 @@ def export_command(
             err=True,
         )
     return EXIT_OK
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RevsyncError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..core.errors import EXIT_CHANGES, EXIT_OK, EXIT_REFUSED
+from ..engine.plan import Plan
 from ..engine.planfile import save_plan
 from ..engine.planner import PlanOptions
 from ..output import json_out, markdown, text
@@ -65,12 +66,19 @@ def plan_options(f):
     return wrapper
 
 
-def render(plan, output: str, color: bool) -> str:
+def render(plan: Plan, output: str, color: bool, summary_only: bool = False) -> str:
     if output == "json":
         return json_out.dumps(json_out.plan_document(plan))
     if output == "markdown":
-        return markdown.render_plan(plan)
+        return markdown.render_plan(plan, summary_only=summary_only)
     return text.render_plan(plan, color)
+
+
+summary_only_option = click.option(
+    "--summary-only",
+    is_flag=True,
+    help="Markdown: only the summary table and notes (for very large plans).",
+)
 
 
 @click.command("plan")
@@ -79,11 +87,13 @@ def render(plan, output: str, color: bool) -> str:
 @plan_options
 @click.option(
     "--out",
+    "-out",
     "out_file",
     type=click.Path(dir_okay=False),
     help="Save the plan for `apply --plan FILE` (no secrets inside).",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@summary_only_option
 @output_option("text", "json", "markdown")
 @with_session_options
 def plan_command(
@@ -92,6 +102,7 @@ def plan_command(
     plan_options: PlanOptions,
     out_file: str | None,
     detailed_exitcode: bool,
+    summary_only: bool,
     output: str,
 ) -> int:
     """Show what apply would change in Revenium.
@@ -102,7 +113,7 @@ def plan_command(
     loaded = load_or_exit(paths)
     with open_session(options) as session:
         plan = compute_plan(session.target, loaded.state, plan_options)
-        click.echo(render(plan, output, session.color))
+        click.echo(render(plan, output, session.color, summary_only))
         if out_file:
             save_plan(plan, out_file)
             click.echo(

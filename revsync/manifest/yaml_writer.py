@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -33,7 +35,16 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _float(dumper: yaml.SafeDumper, value: float) -> yaml.Node:
+    """Prices as people write them: 0.0000006, not 6e-07 (reads back as the same float)."""
+    if not math.isfinite(value):
+        return dumper.represent_float(value)
+    text = format(Decimal(repr(value)), "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(float, _float)
 
 
 def dump(data: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..engine.drift import DriftReport
-from .json_out import SCHEMA_VERSION, dumps
+from .json_out import SCHEMA_VERSION, dumps, target_document
 from .values import field_lines
 
 TITLES = {
@@ -61,7 +61,7 @@ def render_json(report: DriftReport) -> str:
         {
             "schemaVersion": SCHEMA_VERSION,
             "kind": "drift",
-            "target": dict(report.plan.target),
+            "target": target_document(report.plan.target),
             **report.to_dict(),
         }
     )

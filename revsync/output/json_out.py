@@ -1,5 +1,5 @@
 """JSON output of plan, apply and drift: versioned (schemas/plan.schema.json), secrets masked,
-stable order."""
+stable order, camelCase keys like the Revenium API."""
 
 from __future__ import annotations
 
@@ -13,11 +13,20 @@ from ..engine.report import ApplyReport
 SCHEMA_VERSION = 1
 
 
+def target_document(target: dict[str, str]) -> dict[str, str]:
+    """The account a document is about, in the API's camelCase like every other key."""
+    return {
+        "apiUrl": target["api_url"],
+        "teamId": target["team_id"],
+        "tenantId": target["tenant_id"],
+    }
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
     return {
         "schemaVersion": SCHEMA_VERSION,
         "kind": "plan",
-        "target": dict(plan.target),
+        "target": target_document(plan.target),
         "summary": {**plan.counts(), "unchanged": plan.unchanged},
         "refused": plan.refused,
         "changes": [c.to_dict(steps=False) for c in plan.changes],

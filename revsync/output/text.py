@@ -1,4 +1,6 @@
-"""Terraform-like text: `+ create`, `~ update` with `field: old -> new`, `- delete`."""
+"""Terraform-like text: `+ create`, `~ update` with `field: old -> new`, `- delete`.
+
+Every name and value goes through `plain`, so none can forge a line or drive the terminal."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ import click
 
 from ..engine.plan import Plan
 from ..engine.report import ApplyReport
-from .values import field_lines
+from .escape import plain
+from .values import field_lines, unmanaged_names
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
+MAX_WIDTH = 48  # longer paths put their value on the next line, so the column stays straight
 
 
 def render_plan(plan: Plan, color: bool) -> str:
@@ -16,19 +20,16 @@ def render_plan(plan: Plan, color: bool) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
     target = plan.target
-    lines = [f"Revenium: {target['api_url']} (team {target['team_id']})", ""]
+    lines = [f"Revenium: {plain(target['api_url'])} (team {plain(target['team_id'])})", ""]
     for change in plan.changes:
         sign, fg = SIGNS[change.action]
-        head = f"  {sign} {change.action} {change.address}"
+        head = f"  {sign} {change.action} {plain(change.address)}"
         if change.live_id:
-            head += f" (id {change.live_id})"
+            head += f" (id {plain(change.live_id)})"
         lines.append(style(head, fg, bold=True))
-        rows = field_lines(change.fields, change.action)
-        width = min(40, max((len(p) for p, _ in rows), default=0))
-        for path, text in rows:
-            lines.append(f"      {path + ':':<{width + 1}} {text}")
+        lines += field_rows(field_lines(change.fields, change.action))
         for note in change.notes:
-            lines.append(style(f"      # {note}", "cyan"))
+            lines.append(style(f"      # {plain(note)}", "cyan"))
     if not plan.changes:
         lines.append(
             f"No changes. Revenium matches the manifests ({plan.unchanged} objects in sync)."
@@ -36,15 +37,34 @@ def render_plan(plan: Plan, color: bool) -> str:
     if plan.refusals or plan.safety:
         lines += ["", style("Refused (nothing will be applied while these remain):", "red", True)]
         for refusal in plan.refusals:
-            where = f" [{refusal.source}]" if refusal.source else ""
-            lines.append(style(f"  ! {refusal.address}: {refusal.reason}{where}", "red"))
+            where = f" [{plain(refusal.source)}]" if refusal.source else ""
+            lines.append(
+                style(f"  ! {plain(refusal.address)}: {plain(refusal.reason)}{where}", "red")
+            )
         for item in plan.safety:
-            lines.append(style(f"  ! {item}", "red"))
-    if plan.notes:
+            lines.append(style(f"  ! {plain(item)}", "red"))
+    notes = [plain(n) for n in plan.notes]
+    if plan.unmanaged:
+        notes.append("Not in the manifests: " + plain(unmanaged_names(plan.unmanaged)) + ".")
+    if notes:
         lines.append("")
-        lines += [style(f"Note: {note}", "cyan") for note in plan.notes]
+        lines += [style(f"Note: {note}", "cyan") for note in notes]
     lines += ["", style(plan.summary(), bold=True)]
     return "\n".join(lines)
+
+
+def field_rows(rows: list[tuple[str, str]], indent: str = "      ") -> list[str]:
+    """`path: value` with the values in one column; a very long path puts its value below."""
+    fitting = [len(plain(p)) for p, _ in rows if len(plain(p)) <= MAX_WIDTH]
+    width = max(fitting, default=0)
+    lines = []
+    for path, text in rows:
+        shown = plain(path)
+        if len(shown) > width:
+            lines += [f"{indent}{shown}:", f"{indent}{'':<{width + 1}} {plain(text)}"]
+        else:
+            lines.append(f"{indent}{shown + ':':<{width + 1}} {plain(text)}")
+    return lines
 
 
 def render_report(report: ApplyReport, color: bool) -> str:
@@ -56,10 +76,10 @@ def render_report(report: ApplyReport, color: bool) -> str:
     skipped = [r for r in report.results if r.status == "skipped"]
     if failed:
         lines.append(style("Failed:", "red", True))
-        lines += [style(f"  {r.key}: {r.error}", "red") for r in failed]
+        lines += [style(f"  {plain(r.key)}: {plain(r.error)}", "red") for r in failed]
     if skipped:
         lines.append(style("Skipped:", "yellow", True))
-        lines += [f"  {r.key}: {r.error}" for r in skipped]
+        lines += [f"  {plain(r.key)}: {plain(r.error)}" for r in skipped]
     recovered = [r for r in report.results if r.recovered]
     if recovered:
         lines.append(
@@ -73,9 +93,12 @@ def render_report(report: ApplyReport, color: bool) -> str:
     return "\n".join(lines)
 
 
-def progress_line(action: str, address: str, status: str, ident: str | None, color: bool) -> str:
-    sign, fg = SIGNS[action]
-    text = f"  {sign} {address}: {status}" + (f" (id {ident})" if ident else "")
-    if status in ("failed", "skipped"):
-        fg = "red" if status == "failed" else "yellow"
-    return click.style(text, fg=fg) if color else text
+def progress_line(
+    done: int, total: int, status: str, address: str, ident: str | None, seconds: float
+) -> str:
+    """`[120/700] created organizations/Acme (id 42) 12.3 s`: one line per finished change."""
+    width = len(str(total))
+    text = f"[{done:>{width}}/{total}] {status} {plain(address)}"
+    if ident:
+        text += f" (id {plain(ident)})"
+    return f"{text} {seconds:.1f} s"

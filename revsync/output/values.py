@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
-from ..engine.plan import MISSING, FieldChange
+from ..engine.plan import MISSING, FieldChange, Unmanaged
 
 SENSITIVE = "(sensitive)"
 MAX_VALUE = 160
+MAX_NAMED = 10  # unmanaged objects named in a note before "and N more"
 
 
 def show(value: Any, sensitive: bool = False) -> str:
@@ -16,8 +18,39 @@ def show(value: Any, sensitive: bool = False) -> str:
         return "(none)"
     if sensitive:
         return SENSITIVE
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = literal(value)
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 3] + "..."
+
+
+def literal(value: Any) -> str:
+    """JSON-like, but numbers as written by people: 0.0000006, never 6e-07."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (float, Decimal)):
+        return decimal_text(value)
+    if isinstance(value, dict):
+        items = ", ".join(
+            f"{json.dumps(str(k), ensure_ascii=False)}: {literal(v)}" for k, v in value.items()
+        )
+        return "{" + items + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def decimal_text(value: float | Decimal) -> str:
+    """A number in plain positional notation (prices are often tiny: 0.0000006)."""
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    if not number.is_finite():
+        return str(value)
+    return format(number, "f")
+
+
+def unmanaged_names(unmanaged: list[Unmanaged], limit: int = MAX_NAMED) -> str:
+    """`kind/name (id 1), ... and N more`: which live objects no manifest entry matches."""
+    named = [f"{u.kind}/{u.name} (id {u.id})" for u in unmanaged[:limit]]
+    rest = len(unmanaged) - len(named)
+    return ", ".join(named) + (f" and {rest} more" if rest > 0 else "")
 
 
 def leaves(value: Any, prefix: str = "") -> list[tuple[str, Any]]:

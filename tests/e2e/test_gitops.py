@@ -273,7 +273,7 @@ def test_export_pins_duplicates_and_keeps_ids_for_ambiguous_references(
     out = tmp_path / "exported"
     assert revsync("export", "-o", str(out)).code == 0
     products = (out / "products.yaml").read_text()
-    assert products.count("  id: ") == 2
+    assert products.count("  - id: ") == 2  # the id first
     assert f"productId: {first['id']}" in (out / "subscriptions.yaml").read_text()
     assert revsync("validate", str(out)).code == 0
     assert revsync("plan", str(out), "--prune", "--detailed-exitcode").code == 0
