@@ -27,15 +27,6 @@ def values(obj: Any, path: str) -> list[Any]:
     return [value for _, value in _walk(obj, split(path), ())]
 
 
-def get(obj: Any, path: str) -> Any:
-    """The value at a path without `[]` steps (or None)."""
-    for part in split(path):
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(part)
-    return obj
-
-
 def _walk(obj: Any, parts: list[str], at: tuple[Step, ...]) -> Iterator[tuple[tuple, Any]]:
     if not parts:
         yield at, obj

@@ -98,7 +98,7 @@ class _Frame:
         self.key: str | None = None
         self.key_loc: Location | None = None
         self.key_raw = False
-        self.merges: list[tuple[LocDict, Location]] = []
+        self.merges: list[LocDict] = []
 
 
 class _Builder:
@@ -278,7 +278,7 @@ class _Builder:
                 if not isinstance(source, LocDict):
                     self.problems.append(Problem("'<<' merges only mappings", key_loc))
                     continue
-                frame.merges.append((source, key_loc))
+                frame.merges.append(source)
             return
         if key in container:
             first = container.key_locs[key]
@@ -296,7 +296,7 @@ class _Builder:
     def apply_merges(self, frame: _Frame) -> None:
         target = frame.value
         assert isinstance(target, LocDict)
-        for source, _ in frame.merges:
+        for source in frame.merges:
             for key, value in source.items():
                 if key in target:
                     continue
