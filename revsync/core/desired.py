@@ -40,6 +40,7 @@ class Settings:
     protect: tuple[str, ...] = ()
     max_delete_percent: float = 30.0
     max_update_percent: float | None = None  # off unless set: an update threshold, as octoDNS
+    sensitive: tuple[str, ...] = ()  # environment variables whose values are secrets
 
 
 @dataclass
