@@ -23,7 +23,7 @@ from .common import (
 
 
 def plan_options(f):
-    """--prune, --allow-mass-delete, --target, --update-sensitive, handed over as one
+    """--prune, --allow-mass-delete, --target, --exclude, --update-sensitive, handed over as one
     `plan_options: PlanOptions` argument."""
     options = [
         click.option(
@@ -41,7 +41,15 @@ def plan_options(f):
             "targets",
             multiple=True,
             metavar="KIND/NAME",
-            help="Only this object (and what it depends on); repeatable.",
+            help="Only this object and the pending changes it depends on; repeatable; "
+            "KIND/* for a whole kind.",
+        ),
+        click.option(
+            "--exclude",
+            "excludes",
+            multiple=True,
+            metavar="KIND/NAME",
+            help="Leave out this object (and what depends on it); repeatable; KIND/* allowed.",
         ),
         click.option(
             "--update-sensitive",
@@ -57,6 +65,7 @@ def plan_options(f):
             allow_mass_delete=kwargs.pop("allow_mass_delete"),
             update_write_only=kwargs.pop("update_sensitive"),
             targets=kwargs.pop("targets"),
+            excludes=kwargs.pop("excludes"),
         )
         return f(**kwargs)
 
