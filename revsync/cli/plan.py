@@ -112,7 +112,9 @@ def plan_command(
     with open_session(options) as session:
         plan = compute_plan(session.target, loaded.state, plan_options)
         click.echo(render(plan, output, session.color))
-        if out_file:
+        if out_file and plan.refused:
+            click.echo(f"The plan is refused: not saved to {out_file}.", err=True)
+        elif out_file:
             save_plan(plan, out_file)
             click.echo(
                 f"Saved the plan to {out_file}; apply it with: revsync apply --plan {out_file}",

@@ -46,6 +46,10 @@ class Pattern:
         theirs = "/".join(k.fold(k.parse_name(name)))
         return fnmatchcase(theirs, mine) if "*" in mine else theirs == mine
 
+    def matches_ignoring_case(self, kind: str, name: str) -> bool:
+        """A near miss: the same name but for case (for did-you-mean and for protection)."""
+        return kind == self.kind and name.casefold() == self.name.casefold()
+
 
 def key_parts(key: str) -> Candidate:
     """A change key or refusal address (`kind/name` or `kind/name#id`) as its parts."""

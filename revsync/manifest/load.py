@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import Any
 from .. import kinds
 from ..core.desired import DesiredState, Entry
 from ..core.location import Location, LocDict, env_variables, sensitive_paths
-from ..core.problems import NOTE, WARNING, Problem
+from ..core.problems import NOTE, Problem
 from . import schema, semantic
 from .interpolate import secret_variable
 from .yaml_reader import Limits, read_file
@@ -184,32 +183,9 @@ def _take_settings(doc: LocDict, state: DesiredState, result: LoadResult) -> Non
         state.percent_set.add(name)
     if isinstance(raw.get("protect"), list):
         settings.protect += tuple(p for p in raw["protect"] if isinstance(p, str))
-        result.warnings += _unknown_protect_kinds(raw["protect"])
     if isinstance(raw.get("sensitive"), list):
         settings.sensitive += tuple(v for v in raw["sensitive"] if isinstance(v, str))
     state.settings_location = first or where
-
-
-def _unknown_protect_kinds(protect: Any) -> list[Problem]:
-    """A protect entry of a kind revsync does not know protects nothing: say so offline."""
-    out = []
-    for index, item in enumerate(protect):
-        if not isinstance(item, str) or "/" not in item:
-            continue  # the schema says so
-        kind = item.split("/", 1)[0]
-        if kind not in kinds.KINDS:
-            where = protect.item_locs[index] if index < len(protect.item_locs) else protect.loc
-            near = difflib.get_close_matches(kind, list(kinds.KINDS), n=1)
-            hint = f" (did you mean '{near[0]}/...'?)" if near else ""
-            out.append(
-                Problem(
-                    f"settings.protect: '{item}' names no known kind{hint}; it protects nothing",
-                    where,
-                    code="protect.unknown-kind",
-                    severity=WARNING,
-                )
-            )
-    return out
 
 
 def _mark_secrets(state: DesiredState) -> None:
