@@ -16,7 +16,7 @@ from ..core.errors import ManifestError
 from ..core.live import Account, LiveState
 from ..core.problems import Problem
 from ..kinds.base import KindContext
-from . import order, targets
+from . import order, renames, targets
 from .changes import EntryPlanner, secret_values
 from .match import Binding, match
 from .plan import Plan
@@ -58,6 +58,7 @@ def make_plan(
     entries = _plan_entries(state, live, account, binding, pruning.doomed, options)
     for obj in pruning.doomed.values():
         entries.plan_delete(kinds.get(obj.kind), obj)
+    _say_renames(state, live, binding, entries.changes, plan)
     if not pruning_on and plan.unmanaged:
         n = len(plan.unmanaged)
         plan.notes.append(
@@ -101,6 +102,16 @@ def _plan_entries(
                 key = binding.keys[id(entry)]
                 entries.plan_entry(kind, entry, key, binding.bound.get(id(entry)))
     return entries
+
+
+def _say_renames(state, live, binding: Binding, changes: dict, plan: Plan) -> None:
+    """Renames matched by `previousNames`, and creates that look like an unmatched object."""
+    for entry_id, old in binding.renamed.items():
+        change = changes.get(binding.keys[entry_id])
+        if change is not None:
+            change.notes.append(f"renamed from '{old}' (previousNames)")
+    pairs = renames.look_alikes(state, live, binding, Names(live, binding))
+    plan.notes += renames.explain(pairs, changes)
 
 
 def _safety_message(breach: Breach) -> str:

@@ -84,9 +84,13 @@ def prune(state: DesiredState, live: LiveState, binding: Binding, enabled: bool)
 
 
 def _contested_keys(kind: kinds.Kind, binding: Binding) -> set[tuple]:
-    """Keys of entries refused for matching several live objects: those objects stay."""
-    return {
-        key
-        for key, entries in binding.entries_by_key.get(kind.name, {}).items()
-        if any(id(e) in binding.refused for e in entries)
-    }
+    """Keys (and previous names) of refused entries: the live objects they name stay."""
+    refused = [
+        e
+        for entries in binding.entries_by_key.get(kind.name, {}).values()
+        for e in entries
+        if id(e) in binding.refused
+    ]
+    keys = {kind.fold(e.key) for e in refused}
+    keys |= {kind.fold(kind.parse_name(old)) for e in refused for old in e.previous_names}
+    return keys

@@ -17,6 +17,7 @@ from .interpolate import secret_variable
 from .yaml_reader import Limits, read_file
 
 SUFFIXES = (".yaml", ".yml")
+RENAMED_FROM = "previousNames"  # not an API field: how the engine matches a renamed object
 
 
 @dataclass
@@ -140,6 +141,7 @@ def _take_document(doc: Any, shown: str, state: DesiredState, result: LoadResult
             if key is None:
                 continue
             location = items.item_locs[index] if index < len(items.item_locs) else doc.loc
+            previous = item.pop(RENAMED_FROM, None)
             env_paths = frozenset(sensitive_paths(item))
             pinned = item.get("id")
             state.entries.setdefault(kind.name, []).append(
@@ -150,6 +152,9 @@ def _take_document(doc: Any, shown: str, state: DesiredState, result: LoadResult
                     location=location,
                     pinned_id=pinned if isinstance(pinned, str) else None,
                     env_paths=env_paths,
+                    previous_names=tuple(p for p in previous if isinstance(p, str))
+                    if isinstance(previous, list)
+                    else (),
                 )
             )
 

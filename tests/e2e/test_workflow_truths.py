@@ -271,3 +271,48 @@ def test_refused_plan_with_out_is_not_saved(revsync, env: Emulator, write, api, 
     assert planned.code == 4
     assert "Saved the plan" not in planned.err and "not saved" in planned.err
     assert not out.exists()
+
+
+# 6. renames --------------------------------------------------------------------------------------
+RENAMED = """
+settings: {prune: true}
+organizations: [{name: Acme}]
+subscribers: [{email: a@acme.example, organizations: [Acme]}]
+products:
+  - name: NAME
+    PREVIOUSdescription: pro tier
+    plan: {name: p, type: SUBSCRIPTION, currency: USD, charge: 10}
+subscriptions:
+  - {name: s1, product: NAME, subscriber: a@acme.example, organization: Acme}
+"""
+
+
+def _renamed(name: str, previous: str = "") -> str:
+    return RENAMED.replace("NAME", name).replace("PREVIOUS", previous)
+
+
+def test_a_create_and_a_delete_that_look_alike_are_called_a_rename(
+    revsync, env: Emulator, write
+) -> None:
+    assert revsync("apply", write(_renamed("Pro")), "--auto-approve").code == 0
+    ident = env.objects("product")[0]["id"]
+    planned = revsync("plan", write(_renamed("Pro Plus")))
+    assert "- delete products/Pro" in planned.out
+    assert f"looks like products/Pro (id {ident}) renamed" in planned.out
+    assert f"pin 'id: {ident}'" in planned.out and "previousNames: [Pro]" in planned.out
+
+
+def test_previous_names_make_a_rename_an_update(revsync, env: Emulator, write) -> None:
+    assert revsync("apply", write(_renamed("Pro")), "--auto-approve").code == 0
+    ident = env.objects("product")[0]["id"]
+    path = write(_renamed("Pro Plus", "previousNames: [Pro]\n    "))
+    assert revsync("validate", path, "--strict").code == 0
+    planned = revsync("plan", path)
+    assert f"~ update products/Pro Plus (id {ident})" in planned.out
+    assert 'name: "Pro" -> "Pro Plus"' in planned.out
+    assert "- delete" not in planned.out and "subscriptions/s1" not in planned.out
+    since = last_seq(env)
+    assert revsync("apply", path, "--auto-approve").code == 0
+    assert [w["method"] for w in writes(env, since)] == ["PUT"]
+    assert [(p["id"], p["name"]) for p in env.objects("product")] == [(ident, "Pro Plus")]
+    assert revsync("plan", path, "--detailed-exitcode").code == 0
