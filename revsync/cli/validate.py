@@ -7,7 +7,6 @@ import json
 import click
 
 from ..core.errors import EXIT_INVALID, EXIT_OK
-from ..core.problems import NOTE
 from ..manifest.load import LoadResult, load
 from .common import output_option
 
@@ -20,8 +19,7 @@ def validation_json(result: LoadResult) -> dict:
         "files": result.state.files,
         "objects": len(result.state.all()),
         "errors": [p.as_dict() for p in result.errors],
-        "warnings": [p.as_dict() for p in result.warnings if p.severity != NOTE],
-        "notes": [p.as_dict() for p in result.warnings if p.severity == NOTE],
+        "warnings": [p.as_dict() for p in result.warnings],  # placeholder notes included
     }
 
 

@@ -12,8 +12,7 @@ from .json_out import SCHEMA_VERSION, dumps
 from .values import field_lines
 
 TITLES = {
-    "changed": "Changed in Revenium (manifest value -> value in Revenium; apply would change "
-    "them back)",
+    "changed": "Changed in Revenium (apply would change them back)",
     "missing": "Missing in Revenium (apply would create them)",
     "unmanaged": "In Revenium but not in the manifests (apply --prune would delete them)",
     "conflicts": "Cannot be compared",
