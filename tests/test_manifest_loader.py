@@ -47,7 +47,7 @@ def test_interpolation(text, env, value, errors) -> None:
     assert result.errors == errors
 
 
-def test_interpolated_values_are_sensitive_and_typed(tmp_path: Path) -> None:
+def test_interpolated_values_are_typed_and_shown_unless_secret(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         """
@@ -66,7 +66,8 @@ alerts:
     entry = result.state.of("alerts")[0]
     assert entry.fields["threshold"] == 500  # plain ${VAR} takes the type of its value
     assert entry.fields["description"] == "limit 500"
-    assert entry.sensitive == {("threshold",), ("description",), ("notificationAddresses", 0)}
+    assert entry.env_paths == {("threshold",), ("description",), ("notificationAddresses", 0)}
+    assert entry.sensitive == frozenset()  # LIMIT and EMAIL are not secret-looking names
 
 
 def test_secret_fields_are_sensitive_even_when_literal(tmp_path: Path) -> None:

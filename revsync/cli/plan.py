@@ -24,7 +24,7 @@ from .common import (
 
 
 def plan_options(f):
-    """--prune, --allow-mass-delete, --target, --update-sensitive, handed over as one
+    """--prune, --allow-mass-delete, --target, --exclude, --update-sensitive, handed over as one
     `plan_options: PlanOptions` argument."""
     options = [
         click.option(
@@ -42,7 +42,15 @@ def plan_options(f):
             "targets",
             multiple=True,
             metavar="KIND/NAME",
-            help="Only this object (and what it depends on); repeatable.",
+            help="Only this object and the pending changes it depends on; repeatable; "
+            "KIND/* for a whole kind.",
+        ),
+        click.option(
+            "--exclude",
+            "excludes",
+            multiple=True,
+            metavar="KIND/NAME",
+            help="Leave out this object (and what depends on it); repeatable; KIND/* allowed.",
         ),
         click.option(
             "--update-sensitive",
@@ -58,6 +66,7 @@ def plan_options(f):
             allow_mass_delete=kwargs.pop("allow_mass_delete"),
             update_write_only=kwargs.pop("update_sensitive"),
             targets=kwargs.pop("targets"),
+            excludes=kwargs.pop("excludes"),
         )
         return f(**kwargs)
 
@@ -114,7 +123,9 @@ def plan_command(
     with open_session(options) as session:
         plan = compute_plan(session.target, loaded.state, plan_options)
         click.echo(render(plan, output, session.color, summary_only))
-        if out_file:
+        if out_file and plan.refused:
+            click.echo(f"The plan is refused: not saved to {out_file}.", err=True)
+        elif out_file:
             save_plan(plan, out_file)
             click.echo(
                 f"Saved the plan to {out_file}; apply it with: revsync apply --plan {out_file}",

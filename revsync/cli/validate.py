@@ -8,7 +8,7 @@ import click
 
 from ..core.errors import EXIT_INVALID, EXIT_OK
 from ..manifest.load import LoadResult, load
-from .common import output_option, report_problems
+from .common import output_option
 
 
 def validation_json(result: LoadResult) -> dict:
@@ -19,7 +19,7 @@ def validation_json(result: LoadResult) -> dict:
         "files": result.state.files,
         "objects": len(result.state.all()),
         "errors": [p.as_dict() for p in result.errors],
-        "warnings": [p.as_dict() for p in result.warnings],
+        "warnings": [p.as_dict() for p in result.warnings],  # placeholder notes included
     }
 
 
@@ -30,17 +30,27 @@ def validation_json(result: LoadResult) -> dict:
     is_flag=True,
     help="References to objects not in the manifests are errors (instead of warnings).",
 )
+@click.option(
+    "--require-env",
+    is_flag=True,
+    help="An unset ${VAR} is an error (by default a placeholder: validate runs without secrets).",
+)
 @output_option("text", "json")
-def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> int:
+def validate_command(paths: tuple[str, ...], strict: bool, require_env: bool, output: str) -> int:
     """Check manifests offline: YAML, JSON Schema, references, duplicates.
 
-    Exit 0 when valid, 3 when not. Nothing is sent to Revenium.
+    An unset ${VAR} is a placeholder (a note) unless --require-env, so CI jobs and
+    pre-commit hooks need no secrets. Exit 0 when valid, 3 when not. Nothing is sent to
+    Revenium.
     """
-    result = load(paths, strict=strict)
+    result = load(paths, strict=strict, require_env=require_env)
     if output == "json":
         click.echo(json.dumps(validation_json(result), indent=2))
     else:
-        report_problems(result)
+        for problem in result.errors:
+            click.echo(str(problem))
+        for problem in result.warnings:
+            click.echo(f"{problem.severity}: {problem}")
         files = len(result.state.files)
         objects = len(result.state.all())
         if result.ok:

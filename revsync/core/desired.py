@@ -20,7 +20,8 @@ class Entry:
     location: Location
     pinned_id: str | None = None
     env_paths: frozenset[Path_] = frozenset()  # values that came from the environment
-    sensitive: frozenset[Path_] = frozenset()  # env values and secret fields: always masked
+    sensitive: frozenset[Path_] = frozenset()  # secret fields and secret variables: masked
+    previous_names: tuple[str, ...] = ()  # `previousNames:` a rename matches the live object by
 
     @cached_property
     def name(self) -> str:
@@ -40,6 +41,7 @@ class Settings:
     protect: tuple[str, ...] = ()
     max_delete_percent: float = 30.0
     max_update_percent: float | None = None  # off unless set: an update threshold, as octoDNS
+    sensitive: tuple[str, ...] = ()  # environment variables whose values are secrets
 
 
 @dataclass
@@ -62,7 +64,7 @@ class DesiredState:
         """A fingerprint of the whole desired state (sensitive values hashed in, not stored)."""
         data = {
             "entries": {
-                kind: [[e.pinned_id, plain(e.fields)] for e in entries]
+                kind: [[e.pinned_id, plain(e.fields), list(e.previous_names)] for e in entries]
                 for kind, entries in sorted(self.entries.items())
             },
             "managed": sorted(self.managed_kinds),

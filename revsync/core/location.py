@@ -26,7 +26,8 @@ class LocDict(dict):
         self.loc = loc
         self.key_locs: dict[str, Location] = {}
         self.value_locs: dict[str, Location] = {}
-        self.sensitive: set[str] = set()
+        self.sensitive: set[str] = set()  # keys whose value came from the environment
+        self.variables: dict[str, tuple[str, ...]] = {}  # ...and the variables it used
 
 
 class LocList(list):
@@ -37,6 +38,7 @@ class LocList(list):
         self.loc = loc
         self.item_locs: list[Location] = []
         self.sensitive: set[int] = set()
+        self.variables: dict[int, tuple[str, ...]] = {}
 
 
 def locate(root: Any, path: Path_, prefer_key: bool = False) -> Location | None:
@@ -76,6 +78,18 @@ def sensitive_paths(value: Any, prefix: Path_ = ()) -> set[Path_]:
             found.add((*prefix, index))
         for index, item in enumerate(value):
             found |= sensitive_paths(item, (*prefix, index))
+    return found
+
+
+def env_variables(value: Any, prefix: Path_ = ()) -> dict[Path_, tuple[str, ...]]:
+    """The environment variables each value from the environment used, by path."""
+    found: dict[Path_, tuple[str, ...]] = {}
+    if isinstance(value, (LocDict, LocList)):
+        for key, names in value.variables.items():
+            found[(*prefix, key)] = names
+        items = value.items() if isinstance(value, LocDict) else enumerate(value)
+        for key, item in items:
+            found.update(env_variables(item, (*prefix, key)))
     return found
 
 

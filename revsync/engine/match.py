@@ -33,6 +33,7 @@ class Binding:
     entries_by_key: dict[str, dict[tuple, list[Entry]]] = field(default_factory=dict)
     live_by_key: dict[str, dict[tuple, list[LiveObject]]] = field(default_factory=dict)
     live_by_id: dict[tuple[str, str], LiveObject] = field(default_factory=dict)
+    renamed: dict[int, str] = field(default_factory=dict)  # id(entry) -> previous name matched
 
     def bind(self, entry: Entry, obj: LiveObject) -> None:
         self.bound[id(entry)] = obj
@@ -56,6 +57,7 @@ def match(state: DesiredState, live: LiveState) -> Binding:
         binding.live_by_key[kind.name] = live_key
     for kind in kinds.KINDS.values():
         _match_kind(kind, state, live, binding)
+        _match_renames(kind, state, binding)
     return binding
 
 
@@ -93,4 +95,33 @@ def _match_kind(kind: kinds.Kind, state: DesiredState, live: LiveState, binding:
                 entry,
                 "a live object with this name has an id revsync will not put in a URL; "
                 "fix it in Revenium",
+            )
+
+
+def _match_renames(kind: kinds.Kind, state: DesiredState, binding: Binding) -> None:
+    """An unmatched entry's `previousNames`: the one live object by an old name that no entry
+    claims is this entry renamed (an update, as Terraform's `moved` blocks)."""
+    claimed = set(binding.entries_by_key[kind.name])
+    for entry in state.of(kind.name):
+        if id(entry) in binding.bound or id(entry) in binding.refused or entry.pinned_id:
+            continue
+        found: list[LiveObject] = []
+        for old in entry.previous_names:
+            key = kind.fold(kind.parse_name(old))
+            if key in claimed:
+                continue  # another entry has that name now: it is that entry's object
+            found += [
+                o
+                for o in binding.live_by_key[kind.name].get(key, [])
+                if o.managed and (kind.name, o.id) not in binding.bound_ids
+            ]
+        if len(found) == 1:
+            binding.bind(entry, found[0])
+            binding.renamed[id(entry)] = found[0].name
+        elif len(found) > 1:
+            ids = ", ".join(o.id for o in found)
+            binding.refuse(
+                entry,
+                f"{len(found)} live {kind.name} match the previous names of '{entry.name}' "
+                f"(ids {ids}); pin one with 'id:' in the manifest",
             )

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 
 from .. import kinds
 from ..core.desired import DesiredState
+from ..core.errors import ManifestError
 from ..core.live import Account, LiveState
 from ..core.problems import Problem
 from ..kinds.base import KindContext
-from . import order
+from . import order, renames, targets
 from .changes import EntryPlanner, secret_values
 from .match import Binding, match
 from .plan import Plan
@@ -30,6 +31,11 @@ class PlanOptions:
     allow_mass_delete: bool = False
     update_write_only: bool = False
     targets: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+
+    @property
+    def targeted(self) -> bool:
+        return bool(self.targets or self.excludes)
 
 
 @dataclass
@@ -43,6 +49,7 @@ def make_plan(
     state: DesiredState, live: LiveState, account: Account, api_url: str, options: PlanOptions
 ) -> PlanResult:
     pruning_on = options.prune or state.settings.prune
+    _check_targets(state, live, options)
     plan = _empty_plan(state, live, account, api_url, options, pruning_on)
     binding = match(state, live)
     pruning = prune(state, live, binding, pruning_on)
@@ -51,6 +58,7 @@ def make_plan(
     entries = _plan_entries(state, live, account, binding, pruning.doomed, options)
     for obj in pruning.doomed.values():
         entries.plan_delete(kinds.get(obj.kind), obj)
+    _say_renames(state, live, binding, entries.changes, plan)
     if not pruning_on and plan.unmanaged:
         n = len(plan.unmanaged)
         plan.notes.append(
@@ -66,9 +74,10 @@ def make_plan(
     cycles = order.order(entries.changes, entries.deps)
     plan.changes = order.display_order(entries.changes)
     plan.unchanged = entries.unchanged
-    _select_targets(plan, options.targets)
     refusals = [*cycles, *binding.refused.values(), *entries.refusals.values()]
-    _finish(plan, live, refusals, entries.write_only_skipped, options.targets)
+    if options.targeted:
+        refusals = _select_targets(plan, options, refusals)
+    _finish(plan, live, refusals, entries.write_only_skipped)
     return PlanResult(plan, entries.problems, breaches)
 
 
@@ -95,6 +104,16 @@ def _plan_entries(
     return entries
 
 
+def _say_renames(state, live, binding: Binding, changes: dict, plan: Plan) -> None:
+    """Renames matched by `previousNames`, and creates that look like an unmatched object."""
+    for entry_id, old in binding.renamed.items():
+        change = changes.get(binding.keys[entry_id])
+        if change is not None:
+            change.notes.append(f"renamed from '{old}' (previousNames)")
+    pairs = renames.look_alikes(state, live, binding, Names(live, binding))
+    plan.notes += renames.explain(pairs, changes)
+
+
 def _safety_message(breach: Breach) -> str:
     """The policy states the numbers; the way out is worded here, once."""
     if breach.action == "delete":
@@ -114,22 +133,35 @@ def _empty_plan(state, live, account, api_url, options, pruning_on) -> Plan:
             "allowMassDelete": options.allow_mass_delete,
             "updateSensitive": options.update_write_only,
             "targets": list(options.targets),
+            "excludes": list(options.excludes),
         },
     )
 
 
-def _select_targets(plan: Plan, targets: tuple[str, ...]) -> None:
-    if not targets:
-        return
-    wanted = {c.key for c in plan.changes if c.key in targets or c.address in targets}
-    keep = order.closure(wanted, {c.key: set(c.depends_on) for c in plan.changes})
-    plan.changes = [c for c in plan.changes if c.key in keep]
+def _check_targets(state: DesiredState, live: LiveState, options: PlanOptions) -> None:
+    """A --target or --exclude that names nothing is a mistake, not "No changes"."""
+    candidates = [(e.kind, e.name, e.pinned_id) for e in state.all()]
+    candidates += [(o.kind, o.name, o.id) for o in [*live.all(), *live.unsafe]]
+    problems = targets.unmatched(options.targets, candidates, "--target")
+    problems += targets.unmatched(options.excludes, candidates, "--exclude")
+    if problems:
+        n = len(problems)
+        raise ManifestError(
+            f"{n} target{'s match' if n != 1 else ' matches'} nothing; nothing was planned",
+            "Targets are KIND/NAME as in the manifests (e.g. products/Pro, products/*).",
+            problems=problems,
+        )
 
 
-def _finish(plan, live, refusals, write_only_skipped, targets) -> None:
-    if targets:
-        wanted = set(targets)
-        refusals = [r for r in refusals if {r.address, r.address.split("#")[0]} & wanted]
+def _select_targets(plan: Plan, options: PlanOptions, refusals: list) -> list:
+    """Keep the targeted changes and their pending dependencies; say so in the notes."""
+    chosen = targets.select(plan.changes, options.targets, options.excludes)
+    plan.changes = [c for c in plan.changes if c.key in chosen.keep]
+    plan.notes[:0] = chosen.notes(options.targets, options.excludes)
+    return targets.refusals_in_scope(refusals, options.targets, options.excludes)
+
+
+def _finish(plan, live, refusals, write_only_skipped) -> None:
     plan.refusals = sorted(refusals, key=lambda r: r.address)
     for (kind_name, field_name), count in sorted(write_only_skipped.items()):
         title = kinds.get(kind_name).title + ("s" if count != 1 else "")

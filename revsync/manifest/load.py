@@ -10,12 +10,14 @@ from typing import Any
 
 from .. import kinds
 from ..core.desired import DesiredState, Entry
-from ..core.location import Location, LocDict, sensitive_paths
-from ..core.problems import Problem
+from ..core.location import Location, LocDict, env_variables, sensitive_paths
+from ..core.problems import NOTE, Problem
 from . import schema, semantic
+from .interpolate import secret_variable
 from .yaml_reader import Limits, read_file
 
 SUFFIXES = (".yaml", ".yml")
+RENAMED_FROM = "previousNames"  # not an API field: how the engine matches a renamed object
 
 
 @dataclass
@@ -72,23 +74,30 @@ def load(
     env: Mapping[str, str] | None = None,
     strict: bool = False,
     limits: Limits = Limits(),
+    require_env: bool = True,
 ) -> LoadResult:
+    """Read and check manifests. `require_env=False` is offline validation: an unset
+    `${VAR}` is a placeholder (a note), and checks of the values it stands for are skipped."""
     env = os.environ if env is None else env
     state = DesiredState()
     result = LoadResult(state)
     files, problems = manifest_files(targets)
     result.errors += problems
+    unset: list[tuple[str, Location]] | None = None if require_env else []
     for path, shown in files:
         state.files.append(shown)
-        documents, problems = read_file(path, shown, env, limits)
+        documents, problems = read_file(path, shown, env, limits, unset)
         result.errors += problems
         for doc in documents:
             _take_document(doc, shown, state, result)
     if not files and not result.errors:
         result.errors.append(Problem("no manifest files given"))
+    _mark_secrets(state)
     errors, warnings = semantic.check(state, strict)
     result.errors += errors
     result.warnings += warnings
+    if unset:
+        _placeholders(unset, result)
     result.errors.sort(key=Problem.sort_key)
     result.warnings.sort(key=Problem.sort_key)
     return result
@@ -132,8 +141,8 @@ def _take_document(doc: Any, shown: str, state: DesiredState, result: LoadResult
             if key is None:
                 continue
             location = items.item_locs[index] if index < len(items.item_locs) else doc.loc
+            previous = item.pop(RENAMED_FROM, None)
             env_paths = frozenset(sensitive_paths(item))
-            secrets = frozenset((f,) for f in kind.secret_fields if f in item)
             pinned = item.get("id")
             state.entries.setdefault(kind.name, []).append(
                 Entry(
@@ -143,7 +152,9 @@ def _take_document(doc: Any, shown: str, state: DesiredState, result: LoadResult
                     location=location,
                     pinned_id=pinned if isinstance(pinned, str) else None,
                     env_paths=env_paths,
-                    sensitive=env_paths | secrets,
+                    previous_names=tuple(p for p in previous if isinstance(p, str))
+                    if isinstance(previous, list)
+                    else (),
                 )
             )
 
@@ -177,4 +188,43 @@ def _take_settings(doc: LocDict, state: DesiredState, result: LoadResult) -> Non
         state.percent_set.add(name)
     if isinstance(raw.get("protect"), list):
         settings.protect += tuple(p for p in raw["protect"] if isinstance(p, str))
+    if isinstance(raw.get("sensitive"), list):
+        settings.sensitive += tuple(v for v in raw["sensitive"] if isinstance(v, str))
     state.settings_location = first or where
+
+
+def _mark_secrets(state: DesiredState) -> None:
+    """What every output masks: secret fields, and values from secret variables (listed in
+    `settings.sensitive` or named like one). Known once every file's settings are read."""
+    listed = set(state.settings.sensitive)
+    for entry in state.all():
+        kind = kinds.get(entry.kind)
+        secret_fields = kind.secret_fields | kind.write_only
+        fields = {(f,) for f in secret_fields if f in entry.fields}
+        from_secrets = {
+            path
+            for path, names in env_variables(entry.fields).items()
+            if any(secret_variable(name, listed) for name in names)
+        }
+        entry.sensitive = frozenset(fields | from_secrets)
+
+
+def _placeholders(unset: list[tuple[str, Location]], result: LoadResult) -> None:
+    """One note per unset variable; errors about the values it stands for are dropped."""
+    where = {loc for _, loc in unset}
+    result.errors = [p for p in result.errors if p.location not in where]
+    result.warnings = [p for p in result.warnings if p.location not in where]
+    first: dict[str, list[Location]] = {}
+    for name, loc in unset:
+        first.setdefault(name, []).append(loc)
+    for name, locs in first.items():
+        more = f" (and {len(locs) - 1} more place(s))" if len(locs) > 1 else ""
+        result.warnings.append(
+            Problem(
+                f"environment variable {name} is not set: checked as a placeholder{more} "
+                "(plan and apply need it; validate --require-env makes this an error)",
+                locs[0],
+                code="env.placeholder",
+                severity=NOTE,
+            )
+        )

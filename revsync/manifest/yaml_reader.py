@@ -48,9 +48,16 @@ class FatalYaml(Exception):
 
 
 def read_file(
-    path: Path, display: str, env: Mapping[str, str], limits: Limits = Limits()
+    path: Path,
+    display: str,
+    env: Mapping[str, str],
+    limits: Limits = Limits(),
+    unset: list[tuple[str, Location]] | None = None,
 ) -> tuple[list[Any], list[Problem]]:
-    """All documents of one file, and the problems met. A fatal problem yields no documents."""
+    """All documents of one file, and the problems met. A fatal problem yields no documents.
+
+    Given an `unset` list, unset variables are placeholders (offline validation): each is
+    appended there with where it was used, instead of being an error."""
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -58,7 +65,7 @@ def read_file(
             raise FatalYaml(f"file is {size:,} bytes; the limit is {mib} MiB", None)
         data = path.read_bytes()
         text = decode(data, display)
-        builder = _Builder(display, env, limits)
+        builder = _Builder(display, env, limits, unset)
         builder.run(text)
         return builder.documents, builder.problems
     except FatalYaml as exc:
@@ -102,13 +109,22 @@ class _Frame:
 
 
 class _Builder:
-    def __init__(self, display: str, env: Mapping[str, str], limits: Limits) -> None:
+    def __init__(
+        self,
+        display: str,
+        env: Mapping[str, str],
+        limits: Limits,
+        unset: list[tuple[str, Location]] | None = None,
+    ) -> None:
         self.display = display
         self.env = env
+        self.placeholders = unset is not None
+        self.unset: list[tuple[str, Location]] = [] if unset is None else unset
         self.limits = limits
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
+        self.anchor_variables: dict[str, tuple[str, ...]] = {}  # of scalar anchors
         self.documents: list[Any] = []
         self.problems: list[Problem] = []
         self.nodes = 0
@@ -195,13 +211,15 @@ class _Builder:
             frame.key_raw = not event.style and event.value == "<<"
             return
         raw = event.value
-        sensitive = False
+        variables: tuple[str, ...] = ()
         plain_style = not event.style
         if "$" in raw:
-            result = interpolate(raw, self.env)
+            result = interpolate(raw, self.env, self.placeholders)
             for error in result.errors:
                 self.problems.append(Problem(error, location))
-            sensitive = result.sensitive
+            for name in result.unset:
+                self.unset.append((name, location))
+            variables = tuple(result.variables)
             if result.errors:
                 value = raw  # reported once; no follow-up type errors
             else:
@@ -211,7 +229,8 @@ class _Builder:
             value = self.resolve(raw, event, location, retype=plain_style)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
-        self.add(value, location, 1, scalar=True, sensitive=sensitive)
+            self.anchor_variables[event.anchor] = variables
+        self.add(value, location, 1, scalar=True, variables=variables)
 
     def resolve(self, text: str, event: Any, location: Location, retype: bool) -> Any:
         tag = event.tag
@@ -251,11 +270,17 @@ class _Builder:
             frame.key, frame.key_loc, frame.key_raw = value, location, False
             return
         is_scalar = not isinstance(value, (LocDict, LocList))
-        self.add(copy.deepcopy(value), location, size, scalar=is_scalar)
+        variables = self.anchor_variables.get(name, ()) if is_scalar else ()
+        self.add(copy.deepcopy(value), location, size, scalar=is_scalar, variables=variables)
 
     # assembling -----------------------------------------------------------------------
     def add(
-        self, value: Any, location: Location, size: int, scalar: bool, sensitive: bool = False
+        self,
+        value: Any,
+        location: Location,
+        size: int,
+        scalar: bool,
+        variables: tuple[str, ...] = (),
     ) -> None:
         if not self.stack:
             self.documents.append(value)
@@ -266,8 +291,9 @@ class _Builder:
         if isinstance(container, LocList):
             container.append(value)
             container.item_locs.append(location)
-            if sensitive:
+            if variables:
                 container.sensitive.add(len(container) - 1)
+                container.variables[len(container) - 1] = variables
             return
         key, key_loc = frame.key, frame.key_loc
         frame.key = None
@@ -290,8 +316,10 @@ class _Builder:
         if scalar:
             container.value_locs[key] = location
         container.sensitive.discard(key)
-        if sensitive:
+        container.variables.pop(key, None)
+        if variables:
             container.sensitive.add(key)
+            container.variables[key] = variables
 
     def apply_merges(self, frame: _Frame) -> None:
         target = frame.value
@@ -307,6 +335,8 @@ class _Builder:
                     target.value_locs[key] = source.value_locs[key]
                 if key in source.sensitive:
                     target.sensitive.add(key)
+                if key in source.variables:
+                    target.variables[key] = source.variables[key]
 
 
 def core_scalar(text: str, location: Location) -> Any:

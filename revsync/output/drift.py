@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from ..engine.drift import DriftReport
+from ..engine.plan import FieldChange
 from .json_out import SCHEMA_VERSION, dumps, target_document
 from .values import field_lines
 
@@ -14,6 +17,19 @@ TITLES = {
     "unmanaged": "In Revenium but not in the manifests (apply --prune would delete them)",
     "conflicts": "Cannot be compared",
 }
+PRUNING = "In Revenium but not in the manifests (pruning is on: apply would delete them)"
+
+
+def title(report: DriftReport, category: str) -> str:
+    if category == "unmanaged" and report.plan.options.get("prune"):
+        return PRUNING
+    return TITLES[category]
+
+
+def revenium_side(fields: list[FieldChange]) -> list[FieldChange]:
+    """A plan's update reads manifest-wards (live -> manifest); drift tells what Revenium
+    changed, so each field reads from the manifest's value to the live one."""
+    return [replace(fc, old=fc.new, new=fc.old) for fc in fields]
 
 
 def render_text(report: DriftReport, color: bool) -> str:
@@ -31,7 +47,7 @@ def render_text(report: DriftReport, color: bool) -> str:
         items = getattr(report, category)
         if not items:
             continue
-        lines.append(style(f"{TITLES[category]}: {len(items)}", "yellow", True))
+        lines.append(style(f"{title(report, category)}: {len(items)}", "yellow", True))
         for item in items:
             if category == "unmanaged":
                 lines.append(f"  ? {item.kind}/{item.name} (id {item.id})")
@@ -41,7 +57,7 @@ def render_text(report: DriftReport, color: bool) -> str:
                 ident = f" (id {item.live_id})" if item.live_id else ""
                 lines.append(f"  {'~' if category == 'changed' else '+'} {item.address}{ident}")
                 if category == "changed":
-                    for path, text in field_lines(item.fields, "update"):
+                    for path, text in field_lines(revenium_side(item.fields), "update"):
                         lines.append(f"      {path}: {text}")
         lines.append("")
     c = report.counts()
@@ -95,6 +111,6 @@ def render_markdown(report: DriftReport) -> str:
     lines.append("")
     for change in report.changed:
         lines += [f"<details><summary>~ <code>{change.address}</code></summary>", "", "```diff"]
-        lines += [f"~ {p}: {t}" for p, t in field_lines(change.fields, "update")]
+        lines += [f"~ {p}: {t}" for p, t in field_lines(revenium_side(change.fields), "update")]
         lines += ["```", "</details>", ""]
     return "\n".join(lines).rstrip() + "\n"

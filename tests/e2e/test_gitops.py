@@ -155,7 +155,7 @@ def test_drift_categories_and_exit_codes(revsync, env: Emulator, write, api) -> 
     drifted = revsync("drift", folder)
     assert drifted.code == 2
     assert "Changed in Revenium (apply would change them back): 1" in drifted.out
-    assert 'description: "edited" -> "one"' in drifted.out
+    assert 'description: "one" -> "edited"' in drifted.out  # manifest -> what Revenium has
     assert "Missing in Revenium (apply would create them): 1" in drifted.out
     assert (
         "In Revenium but not in the manifests" in drifted.out and "products/Shadow" in drifted.out

@@ -12,6 +12,8 @@ from ..e2e.conftest import WEBHOOK
 ENV_SECRET = "shh-4242-from-environment"
 
 MANIFEST = """
+settings:
+  sensitive: [PRODUCT_NOTE]  # not a secret-looking name: listed as a secret
 slackConfigurations:
   - {name: finops, channelName: "#finops", webhookUrl: "${SLACK_WEBHOOK}"}
 products:
