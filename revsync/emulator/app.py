@@ -13,15 +13,7 @@ from .faults import FaultConfig, Faults
 from .handler import Handler
 from .ids import IdGenerator
 from .ratelimit import RateLimiter
-from .resources.anomalies import Anomalies
-from .resources.base import Collection
-from .resources.elements import MeteringElements
-from .resources.models import Models, seed_catalog
-from .resources.organizations import Organizations
-from .resources.products import Products
-from .resources.slack import SlackConfigurations
-from .resources.subscribers import Subscribers
-from .resources.subscriptions import Subscriptions
+from .resources import discover
 from .routing import Router
 from .store import Account, Store
 
@@ -68,16 +60,7 @@ class Emulator:
         self.ids = IdGenerator(seed)
         self.faults = Faults(faults)
         self.ratelimit = RateLimiter(rate_limit)
-        collections: list[Collection] = [
-            Products(),
-            Subscriptions(),
-            Subscribers(),
-            Organizations(),
-            MeteringElements(),
-            Models(),
-            Anomalies(),
-            SlackConfigurations(),
-        ]
+        collections = discover()
         self.registry = {c.kind: c for c in collections}
         self.router = Router(collections)
         self.api_key = api_key
@@ -85,7 +68,7 @@ class Emulator:
         self.tenant_id = tenant_id or team_id
         self.owner_id = owner_id
         self.add_team(api_key, team_id, self.tenant_id, owner_id, DEFAULT_TEAM_NAME)
-        seed_catalog(self.store, self.ids)
+        self._seed()
         self._log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._log_lock = threading.Lock()
         self._log_seq = 0
@@ -157,6 +140,10 @@ class Emulator:
         self.store.add_account(account)
         return account
 
+    def _seed(self) -> None:
+        for collection in self.registry.values():
+            collection.seed(self.store, self.ids)
+
     # request log ----------------------------------------------------------------------
     def log_request(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -176,7 +163,7 @@ class Emulator:
     def reset(self) -> None:
         """Forget every object (the accounts stay) and re-seed the GLOBAL catalog."""
         self.store.wipe_objects()
-        seed_catalog(self.store, self.ids)
+        self._seed()
         self.faults.clear()
         self.clear_requests()
 

@@ -42,6 +42,8 @@ class Anomalies(Collection):
     resource_type = "ai_anomaly_metadata"
     title = "AI Anomaly"
     specs = ANOMALY
+    blocks_delete_of = {"slack": ("slackConfigurations",)}
+    noun = "alert rule"
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
         allowed = E.OPERATORS_BY_ALERT_TYPE[obj["alertType"]]
@@ -70,3 +72,6 @@ class Anomalies(Collection):
         obj["modifiedBy"] = f"{ctx.account.owner_id}@emu"
         if obj.get("isPercentage") is None:
             obj["isPercentage"] = False
+
+
+COLLECTIONS = (Anomalies,)

@@ -16,6 +16,7 @@ from ..errors import ApiError, bad_request, forbidden, not_found
 from ..ids import IdGenerator, decodable
 from ..store import Account, Store
 from ..validation import F, check
+from .references import refuse_if_referenced
 
 Handler = Callable[["Ctx", dict[str, str], Any], tuple[int, Any]]
 
@@ -59,6 +60,10 @@ class Collection:
     flat_ref_lists: dict[str, tuple[str, str]] = {}
     default_sort = "seq"
     create_requires_scope = True
+    # target kind -> field paths (dotted; lists flattened) that hold the target's id here;
+    # deleting a target still referred to answers 409 (see references.py)
+    blocks_delete_of: dict[str, tuple[str, ...]] = {}
+    noun = ""  # how a 409 message counts objects of this collection
 
     # routing -------------------------------------------------------------------------
     def routes(self) -> list[Route]:
@@ -180,6 +185,7 @@ class Collection:
     def delete(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
         self.check_team_param(ctx, required=False)
         obj = self.load(ctx, ident)
+        refuse_if_referenced(ctx, self.kind, obj)
         self.before_delete(ctx, obj)
         ctx.store.delete(self.kind, ident)
         return 200, {
@@ -213,7 +219,10 @@ class Collection:
         """Fields the server owns (defaults, counters)."""
 
     def before_delete(self, ctx: Ctx, obj: dict[str, Any]) -> None:
-        """Raise 409 when other objects still depend on this one."""
+        """Other refusals of a delete; references are `blocks_delete_of` on the referrer."""
+
+    def seed(self, store: Store, ids: IdGenerator) -> None:
+        """Objects the platform has before any client writes (e.g. a GLOBAL catalog)."""
 
     def name_of(self, obj: dict[str, Any]) -> str | None:
         return obj.get(self.label_field)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ApiError, bad_request, forbidden
+from ..ids import IdGenerator
+from ..store import Store
 from ..validation import F, check
 from . import enums as E
 from .base import Collection, Ctx, Route, missing_param, new_id, require_object, team_ref
@@ -58,6 +60,7 @@ class Models(Collection):
     embedded = "aIModelResourceList"
     resource_type = "ai_model_metadata"
     title = "AI Model"
+    noun = "AI model"
     specs = MODEL
 
     def routes(self) -> list[Route]:
@@ -126,6 +129,9 @@ class Models(Collection):
             return False
         mode = ctx.params.get("mode")
         return not mode or (obj.get("mode") or "").lower() == mode.lower()
+
+    def seed(self, store: Store, ids: IdGenerator) -> None:
+        seed_catalog(store, ids)
 
     # writes ---------------------------------------------------------------------------
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
@@ -284,7 +290,7 @@ class Models(Collection):
         return out
 
 
-def seed_catalog(store, ids) -> None:
+def seed_catalog(store: Store, ids: IdGenerator) -> None:
     """Load the GLOBAL catalog once per database."""
     if store.meta("catalog") == "seeded":
         return
@@ -325,3 +331,6 @@ def _global_dim(ids, cost_type: str, direction: str, subtype: str, price: float)
         "unitPrice": price,
         "isGlobal": True,
     }
+
+
+COLLECTIONS = (Models,)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import conflict
 from ..validation import F
 from . import enums as E
 from .base import Collection, Ctx, Route, exists_in_scope, paged, paging, referencing
@@ -45,6 +44,8 @@ class Organizations(Collection):
     scope = "tenant"
     specs = ORGANIZATION
     flat_refs = {"parentId": ("parent", "org")}
+    blocks_delete_of = {"org": ("parentId",)}
+    noun = "child organization"
 
     def routes(self) -> list[Route]:
         children = Route(
@@ -77,30 +78,6 @@ class Organizations(Collection):
         if not obj.get("types"):
             obj["types"] = ["CONSUMER"]
 
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        ident = obj["id"]
-        users = [
-            ("child organization", referencing(ctx, "org", lambda o: o.get("parentId") == ident)),
-            (
-                "subscriber",
-                referencing(ctx, "subscriber", lambda s: ident in (s.get("organizationIds") or [])),
-            ),
-            (
-                "subscription",
-                referencing(
-                    ctx,
-                    "subscription",
-                    lambda s: (
-                        s.get("organizationId") == ident
-                        or ident in (s.get("namedOrganizationIds") or [])
-                    ),
-                ),
-            ),
-        ]
-        blocking = [f"{len(objs)} {what}(s)" for what, objs in users if objs]
-        if blocking:
-            raise conflict(f"Organization {ident} is still used by {', '.join(blocking)}")
-
     def children(self, ctx: Ctx, params: dict[str, str]) -> tuple[int, Any]:
         parent = self.load(ctx, params["parentId"])
         page, size = paging(ctx.params)
@@ -112,3 +89,6 @@ class Organizations(Collection):
         out = super().render(ctx, obj)
         out["callCountElementDefinition"] = None
         return out
+
+
+COLLECTIONS = (Organizations,)

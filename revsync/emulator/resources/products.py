@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import conflict
 from ..validation import F
 from . import enums as E
-from .base import Collection, Ctx, exists_in_scope, owner_ref, referencing
+from .base import Collection, Ctx, exists_in_scope, owner_ref
 
 TIER = {
     "name": F("string", required=True),
@@ -156,6 +155,13 @@ class Products(Collection):
     resource_type = "product"
     title = "Product"
     specs = PRODUCT
+    blocks_delete_of = {
+        "element": (
+            "plan.elements.elementDefinitionId",
+            "plan.ratingAggregations.elementDefinitionId",
+        )
+    }
+    noun = "product"
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
         if existing is not None and not obj.get("paymentSource"):
@@ -188,14 +194,6 @@ class Products(Collection):
                 for tier in item.get("tiers") or []:
                     tier["id"] = ctx.ids.new()
 
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        subs = referencing(ctx, "subscription", lambda s: s.get("productId") == obj["id"])
-        if subs:
-            raise conflict(
-                f"Product {obj['id']} still has {len(subs)} subscription(s); "
-                "cancel them before deleting the product"
-            )
-
     def render(self, ctx: Ctx, obj: dict) -> dict[str, Any]:
         out = super().render(ctx, obj)
         out["owner"] = owner_ref(ctx, out.pop("ownerId", None))
@@ -206,3 +204,6 @@ class Products(Collection):
         out["sources"] = []
         out.pop("sourceIds", None)
         return out
+
+
+COLLECTIONS = (Products,)

@@ -50,6 +50,13 @@ class Subscriptions(Collection):
     specs = SUBSCRIPTION
     flat_refs = {"productId": ("product", "product"), "organizationId": ("organization", "org")}
     flat_ref_lists = {"namedOrganizationIds": ("namedOrganizations", "org")}
+    write_only = frozenset({"subscriberId"})  # server-kept link to the subscriber
+    blocks_delete_of = {
+        "product": ("productId",),
+        "org": ("organizationId", "namedOrganizationIds"),
+        "subscriber": ("subscriberId",),
+    }
+    noun = "subscription"
 
     def routes(self) -> list[Route]:
         return [
@@ -92,6 +99,9 @@ class Subscriptions(Collection):
         if owner is not None and owner != ctx.account.owner_id:
             errors["ownerId"] = f"User with id {owner} not found"
 
+    def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
+        obj["subscriberId"] = self._subscriber_id(ctx, obj["subscriberEmail"])
+
     def _subscriber_id(self, ctx: Ctx, email: str) -> str | None:
         scope = ctx.collection("subscriber").read_scopes(ctx)
         found = ctx.store.by_name("subscriber", scope, email)
@@ -129,3 +139,6 @@ class Subscriptions(Collection):
         out["wentOverSubscriptionQuota"] = False
         out["quotas"] = []
         return out
+
+
+COLLECTIONS = (Subscriptions,)
