@@ -213,9 +213,14 @@ def _parse_json(raw: bytes) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"JSON parse error: {exc}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    """Jackson refuses the non-standard tokens NaN and Infinity (§6.4)."""
+    raise ValueError(f"Non-standard token '{name}': not allowed in JSON")
 
 
 def _parse_for_log(raw: bytes) -> Any:

@@ -229,6 +229,7 @@ def test_plan_children_get_server_ids(api: httpx.Client) -> None:
 
 
 def test_organization_put_without_parent_drops_the_parent(api: httpx.Client) -> None:
+    """§6.1 row "Organization parentId": omitted -> nulled (confirms §1.6)."""
     parent = h.organization(api, "Parent")
     child = h.organization(api, "Child", parentId=parent["id"])
     replaced = ok(

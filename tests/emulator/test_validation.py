@@ -61,7 +61,8 @@ def test_plan_elements_must_reference_existing_element_definitions(api: httpx.Cl
     assert got == {"plan.elements[0].elementDefinitionId": message}
 
 
-def test_subscription_needs_existing_product_subscriber_and_org(api: httpx.Client) -> None:
+def test_subscription_needs_existing_product_and_org(api: httpx.Client) -> None:
+    """An unknown subscriber email is no error on create (§6.4); product and org are."""
     body = {
         "name": "s",
         "productId": "Zzzzzzz",
@@ -72,7 +73,6 @@ def test_subscription_needs_existing_product_subscriber_and_org(api: httpx.Clien
     got = details(api.post("/subscriptions", params=Q, json=body))
     assert got == {
         "productId": "Product with id Zzzzzzz not found",
-        "subscriberEmail": "Subscriber with email x@y.example not found",
         "organizationId": "Organization with id Yyyyyyy not found",
     }
 
@@ -260,7 +260,8 @@ def test_organization_parent_rules(api: httpx.Client) -> None:
     )
     assert details(itself) == {"parentId": "an organization cannot be its own parent"}
     missing = api.post(
-        "/organizations", json={"name": "X", "tenantId": TEAM, "parentId": "Zzzzzzz"}
+        "/organizations",
+        json={"name": "X", "tenantId": TEAM, "metadata": "", "parentId": "Zzzzzzz"},
     )
     assert details(missing) == {"parentId": "Organization with id Zzzzzzz not found"}
 

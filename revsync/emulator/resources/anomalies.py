@@ -19,7 +19,7 @@ ANOMALY = {
     "alertType": F("string", required=True, enum=E.ALERT_TYPES),
     "metricType": F("string", required=True, enum=E.METRIC_TYPES),
     "operatorType": F("string", required=True, enum=E.ABSOLUTE_OPERATORS + E.RELATIVE_OPERATORS),
-    "threshold": F("number", required=True),
+    "threshold": F("decimal", required=True),
     "periodDuration": F("string", enum=E.PERIOD_DURATIONS),
     "enabled": F("boolean", required=True),
     "description": F("string"),

@@ -33,12 +33,12 @@ CAPABILITIES = (
 MODEL = {
     "name": F("string", required=True),
     "provider": F("string", required=True, enum=E.PROVIDERS),
-    "inputCostPerToken": F("number", required=True, minimum=0),
-    "outputCostPerToken": F("number", required=True, minimum=0),
+    "inputCostPerToken": F("decimal", required=True, minimum=0),
+    "outputCostPerToken": F("decimal", required=True, minimum=0),
     "mode": F("string"),
-    "cacheCreationCostPerInputToken": F("number", minimum=0),
-    "cacheCreation1hrCostPerInputToken": F("number", minimum=0),
-    "cacheReadCostPerInputToken": F("number", minimum=0),
+    "cacheCreationCostPerInputToken": F("decimal", minimum=0),
+    "cacheCreation1hrCostPerInputToken": F("decimal", minimum=0),
+    "cacheReadCostPerInputToken": F("decimal", minimum=0),
     "teamId": F("string"),
     **{flag: F("boolean") for flag in CAPABILITIES},
 }
@@ -46,11 +46,11 @@ DIMENSION = {
     "billingUnit": F("string", required=True, enum=E.BILLING_UNITS),
     "modality": F("string", required=True, enum=E.MODALITIES),
     "costType": F("string", required=True, enum=E.COST_TYPES),
-    "unitPrice": F("number", required=True, minimum=0),
+    "unitPrice": F("decimal", required=True, minimum=0),
     "direction": F("string", enum=E.DIRECTIONS),
     "operationSubtype": F("string"),
     "attributes": F("string"),
-    "tenantCreditRate": F("number", minimum=0),
+    "tenantCreditRate": F("decimal", minimum=0),
 }
 
 
@@ -175,7 +175,7 @@ class Models(Collection):
 
     def _prices(self, body: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, str] = {}
-        clean = check({k: F("number", minimum=0) for k in PRICE_FIELDS}, body, errors)
+        clean = check({k: F("decimal", minimum=0) for k in PRICE_FIELDS}, body, errors)
         if errors:
             raise bad_request(errors)
         return clean

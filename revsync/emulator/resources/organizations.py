@@ -1,4 +1,4 @@
-"""Organizations (§5): tenant-level; PUT without `parentId` drops the parent."""
+"""Organizations (§5): tenant-level; PUT without `parentId` drops the parent (§6.1)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ ORGANIZATION = {
 }
 
 
+def clean_metadata(text: str) -> str:
+    """`k=v,k=v`; malformed pieces (no `=`, empty key) are dropped silently (§6.1)."""
+    pieces = [p.strip() for p in text.split(",")]
+    kept = [p for p in pieces if "=" in p and p.partition("=")[0].strip()]
+    return ",".join(kept)
+
+
 class Organizations(Collection):
     kind = "org"
     segment = "organizations"
@@ -54,6 +61,8 @@ class Organizations(Collection):
         return [children, *super().routes()]
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
+        if existing is None and obj.get("metadata") is None:
+            errors["metadata"] = "must not be null"  # §6.1: create needs it, "" will do
         parent = obj.get("parentId")
         if parent is None:
             return
@@ -75,6 +84,11 @@ class Organizations(Collection):
                 cursor = found[1].get("parentId") if found else None
 
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
+        """§6.1: a PUT keeps the stored metadata unless it sends a non-empty string."""
+        metadata = obj.get("metadata")
+        if existing is not None and not metadata:
+            metadata = existing.get("metadata")
+        obj["metadata"] = clean_metadata(metadata) if metadata else metadata
         if not obj.get("types"):
             obj["types"] = ["CONSUMER"]
 

@@ -1,4 +1,4 @@
-"""Products with their pricing plan (§2). PUT replaces and bumps `version`."""
+"""Products with their pricing plan (§2). PUT bumps `version`, keeps an omitted plan."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ TIER = {
     "name": F("string", required=True),
     "startingFrom": F("number"),
     "upTo": F("number"),
-    "unitAmount": F("number"),
-    "flatAmount": F("number"),
+    "unitAmount": F("decimal"),
+    "flatAmount": F("decimal"),
 }
 PLAN = {
     "name": F("string", required=True),
     "type": F("string", required=True, enum=E.PLAN_TYPES),
     "currency": F("string", required=True, enum=E.CURRENCIES),
-    "charge": F("number", minimum=0),
+    "charge": F("decimal", minimum=0),
     "period": F("string", enum=E.PERIODS),
     "periodCount": F("integer", minimum=1),
     "trialPeriod": F("string", enum=E.PERIODS),
@@ -35,8 +35,8 @@ PLAN = {
                 "name": F("string", required=True),
                 "type": F("string", required=True, enum=E.ELEMENT_TYPES),
                 "elementDefinitionId": F("string", required=True),
-                "unitAmount": F("number"),
-                "flatAmount": F("number"),
+                "unitAmount": F("decimal"),
+                "flatAmount": F("decimal"),
                 "distinctValue": F("string"),
             },
         ),
@@ -62,7 +62,7 @@ PLAN = {
             fields={
                 "name": F("string", required=True),
                 "type": F("string", required=True, enum=E.SETUP_FEE_TYPES),
-                "flatAmount": F("number"),
+                "flatAmount": F("decimal"),
             },
         ),
     ),
@@ -70,7 +70,7 @@ PLAN = {
 PRODUCT = {
     "name": F("string", required=True),
     "version": F("string"),
-    "plan": F("object", required=True, fields=PLAN),
+    "plan": F("object", fields=PLAN),  # required on create; a PUT without it keeps it
     "ownerId": F("string"),
     "teamId": F("string"),
     "description": F("string"),
@@ -97,7 +97,7 @@ PRODUCT = {
     "notifyClientOnInvoice": F("boolean"),
     "notifyClientTrialAboutToExpire": F("boolean"),
     "notificationAddressesOnInvoice": F("array", items=F("string", format="email")),
-    "tierQuotaNotificationThreshold": F("number"),
+    "tierQuotaNotificationThreshold": F("decimal"),
     "invoiceManagement": F(
         "object",
         fields={
@@ -139,6 +139,19 @@ PRODUCT = {
 PLAN_CHILD_LISTS = ("tiers", "elements", "ratingAggregations", "setupFees")
 
 
+def refuse_open_tiers(plan: dict[str, Any], errors: dict[str, str]) -> None:
+    """§6.2: a PUT carrying a plan refuses a tier with neither `unitAmount` nor `upTo`."""
+    places = [("plan.tiers", plan.get("tiers"))]
+    for i, agg in enumerate(plan.get("ratingAggregations") or []):
+        places.append((f"plan.ratingAggregations[{i}].tiers", agg.get("tiers")))
+    for path, tiers in places:
+        for i, tier in enumerate(tiers or []):
+            if tier.get("unitAmount") is None and tier.get("upTo") is None:
+                errors[f"{path}[{i}]"] = (
+                    f"Tier '{tier.get('name')}' must define a unitAmount or an upTo"
+                )
+
+
 def bump(version: str | None) -> str:
     parts = (version or "1.0.0").split(".")
     try:
@@ -168,6 +181,10 @@ class Products(Collection):
             errors["paymentSource"] = "must not be null"
         if existing is not None and not obj.get("version"):
             errors["version"] = "must not be null"
+        if existing is None and obj.get("plan") is None:
+            errors["plan"] = "must not be null"
+        elif existing is not None and obj.get("plan") is not None:
+            refuse_open_tiers(obj["plan"], errors)
         owner = obj.get("ownerId")
         if owner is not None and owner != ctx.account.owner_id:
             errors["ownerId"] = f"User with id {owner} not found"
@@ -186,7 +203,10 @@ class Products(Collection):
         obj["version"] = bump(existing["version"]) if existing else (obj["version"] or "1.0.0")
         if obj.get("paymentSource") is None:
             obj["paymentSource"] = "INVOICE_ONLY_NO_PAYMENT"
-        plan = obj["plan"]
+        if obj.get("plan") is None:  # §6.1: omitted on PUT, the stored plan (and ids) stay
+            obj["plan"] = existing["plan"]
+            return
+        plan = obj["plan"]  # §6.2: a plan sent on PUT is recreated, child ids regenerate
         plan["id"] = ctx.ids.new()
         for list_name in PLAN_CHILD_LISTS:
             for item in plan.get(list_name) or []:

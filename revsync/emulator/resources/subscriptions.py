@@ -28,14 +28,14 @@ SUBSCRIPTION = {
     "additionalInvoiceRecipients": F("array", items=F("string", format="email")),
     "notificationAddressesOnCreation": F("array", items=F("string", format="email")),
     "notificationAddressesOnQuotaThreshold": F("array", items=F("string", format="email")),
-    "quotaNotificationThreshold": F("number", minimum=0),
-    "tierQuotaNotificationThreshold": F("number", minimum=0),
+    "quotaNotificationThreshold": F("decimal", minimum=0),
+    "tierQuotaNotificationThreshold": F("decimal", minimum=0),
     "sendToSubscriber": F("boolean"),
     "allowImmediateCancellation": F("boolean"),
     "externalQuoteId": F("string"),
     "identityProvider": F("string"),
     "accountId": F("string"),
-    "charge": F("number"),
+    "charge": F("decimal"),
     "subscriptionId": F("string"),
 }
 
@@ -80,7 +80,7 @@ class Subscriptions(Collection):
         email = obj.get("subscriberEmail") or obj.get("clientEmailAddress")
         if not email:
             errors["subscriberEmail"] = "must not be null"
-        elif not self._subscriber_id(ctx, email):
+        elif existing is not None and not self._subscriber_id(ctx, email):
             errors["subscriberEmail"] = f"Subscriber with email {email} not found"
         product = obj.get("productId")
         if not exists_in_scope(ctx, "product", product):
@@ -100,7 +100,13 @@ class Subscriptions(Collection):
             errors["ownerId"] = f"User with id {owner} not found"
 
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
-        obj["subscriberId"] = self._subscriber_id(ctx, obj["subscriberEmail"])
+        """§6.4: a create for an email with no subscriber creates that subscriber (a user)."""
+        email = obj["subscriberEmail"]
+        ident = self._subscriber_id(ctx, email)
+        if ident is None:
+            _, created = ctx.collection("subscriber").create(ctx, {"email": email})
+            ident = created["id"]
+        obj["subscriberId"] = ident
 
     def _subscriber_id(self, ctx: Ctx, email: str) -> str | None:
         scope = ctx.collection("subscriber").read_scopes(ctx)
