@@ -90,6 +90,7 @@ CASES = {
     ),
 }
 TENANT_LEVEL = {"organizations"}
+FORBIDDEN_WHEN_UNKNOWN = {"subscriptions", "anomalies", "slack"}  # §6.3
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -127,7 +128,8 @@ def test_crud_round_trip(api: httpx.Client, kind: str) -> None:
 
     deleted = ok(api.delete(f"{path}/{created['id']}", params=scope))
     assert deleted["id"] == created["id"]
-    assert api.get(f"{path}/{created['id']}", params=scope).status_code == 404
+    gone = 403 if kind in FORBIDDEN_WHEN_UNKNOWN else 404
+    assert api.get(f"{path}/{created['id']}", params=scope).status_code == gone
 
 
 def test_nested_refs_on_read_flat_ids_on_write(api: httpx.Client) -> None:

@@ -44,6 +44,7 @@ class Anomalies(Collection):
     specs = ANOMALY
     blocks_delete_of = {"slack": ("slackConfigurations",)}
     noun = "alert rule"
+    unknown_id_status = 403  # §6.3: unknown and foreign ids alike
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
         allowed = E.OPERATORS_BY_ALERT_TYPE[obj["alertType"]]

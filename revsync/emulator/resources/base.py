@@ -64,6 +64,7 @@ class Collection:
     # deleting a target still referred to answers 409 (see references.py)
     blocks_delete_of: dict[str, tuple[str, ...]] = {}
     noun = ""  # how a 409 message counts objects of this collection
+    unknown_id_status = 404  # some platform services answer 403 for unknown ids (§6.3)
 
     # routing -------------------------------------------------------------------------
     def routes(self) -> list[Route]:
@@ -126,6 +127,8 @@ class Collection:
             raise ApiError(400, f"failed to decode hashed id: {ident}")
         found = ctx.store.get(self.kind, ident)
         if found is None or found[0] not in self.read_scopes(ctx):
+            if self.unknown_id_status == 403:
+                raise forbidden(f"Access denied to {self.title} with id {ident}")
             raise not_found(self.title, ident)
         return found[1]
 

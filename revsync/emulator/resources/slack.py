@@ -18,6 +18,7 @@ class SlackConfigurations(Collection):
     resource_type = "slack_configuration"
     title = "Slack configuration"
     noun = "Slack configuration"
+    unknown_id_status = 403  # §6.3: unknown and foreign ids alike
     write_only = frozenset({"webhookUrl"})
     specs = {
         "name": F("string", required=True),

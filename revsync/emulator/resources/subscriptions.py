@@ -57,6 +57,7 @@ class Subscriptions(Collection):
         "subscriber": ("subscriberId",),
     }
     noun = "subscription"
+    unknown_id_status = 403  # §6.3: unknown and foreign ids alike
 
     def routes(self) -> list[Route]:
         return [
