@@ -8,6 +8,7 @@ from dataclasses import asdict
 from http.server import ThreadingHTTPServer
 from typing import Any
 
+from . import jobtypes
 from .errors import ApiError
 from .faults import FaultConfig, Faults
 from .handler import Handler
@@ -144,6 +145,12 @@ class Emulator:
         for collection in self.registry.values():
             collection.seed(self.store, self.ids)
 
+    def register_quality_job_type(self, name: str) -> None:
+        """Declare a job type with a PER_JOB quality_rate (QUALITY_RATE alerts name one)."""
+        if not name.strip():
+            raise ValueError("a job type needs a name")
+        jobtypes.register(self.store, name)
+
     # request log ----------------------------------------------------------------------
     def log_request(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -208,6 +215,9 @@ class Emulator:
                 body.get("teamName"),
             )
             return 200, {"teamId": account.team_id, "tenantId": account.tenant_id}
+        if what == "job-types" and method == "POST":
+            self.register_quality_job_type(str((body or {}).get("name") or ""))
+            return 200, {"qualityRateJobTypes": sorted(jobtypes.registered(self.store))}
         if what == "reset" and method == "POST":
             self.reset()
             return 200, {"reset": True}
