@@ -116,6 +116,11 @@ class Handler(BaseHTTPRequestHandler):
             error = ApiError(decision.status, HTTPStatus(decision.status).phrase)
             self._finish(entry, decision.status, error.body(api_path, now_iso()), headers, started)
             return
+        if decision.late_commit:
+            # the client times out meanwhile; the write still commits, and the answer goes
+            # to a connection nobody reads any more (issue 12)
+            entry["fault"] = decision.label
+            time.sleep(decision.late_commit)
         status, body = self._execute(method, api_path, params, raw, account)
         self._deliver(entry, status, body, headers, started, decision)
 
