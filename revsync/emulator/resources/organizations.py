@@ -6,7 +6,8 @@ from typing import Any
 
 from ..validation import F
 from . import enums as E
-from .base import Collection, Ctx, Route, exists_in_scope, paged, paging, referencing
+from .base import Collection, Ctx, Route, exists_in_scope, referencing
+from .paging import paged, paging
 
 ORGANIZATION = {
     "name": F("string", required=True),
