@@ -88,6 +88,7 @@ class EntryPlanner:
         notes = []
         if baseline is not None:
             start = kind.normalize_live(baseline.raw, self.names)
+            desired = kind.follow_live(desired, start)
             if kind.merge_compare:
                 start = {k: v for k, v in start.items() if k in desired}
             notes.append(f"cloned from {baseline.origin} model {baseline.name} (id {baseline.id})")
@@ -104,6 +105,10 @@ class EntryPlanner:
         self, kind: Kind, entry: Entry, live: LiveObject, body: dict, desired: dict
     ) -> Change | None:
         current = kind.normalize_live(live.raw, self.names)
+        desired = kind.follow_live(desired, current)
+        for name in kind.left_to_revenium(entry.fields):  # kept by the API: not managed
+            current.pop(name, None)
+            desired.pop(name, None)
         if kind.merge_compare:
             current = {k: v for k, v in current.items() if k in desired}
         fields = field_changes(current, desired)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal
 from typing import Any
 
 from ..engine.plan import MISSING, FieldChange
@@ -16,8 +18,30 @@ def show(value: Any, sensitive: bool = False) -> str:
         return "(none)"
     if sensitive:
         return SENSITIVE
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = _plain_json(value)
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 3] + "..."
+
+
+def _plain_json(value: Any) -> str:
+    """JSON text whose numbers read as written in a price list: 0.0000006, not 6e-07."""
+    plain: dict[str, str] = {}
+
+    def mark(item: Any) -> Any:
+        if isinstance(item, Decimal) or (isinstance(item, float) and math.isfinite(item)):
+            number = item if isinstance(item, Decimal) else Decimal(repr(item))
+            token = f"\u0000{len(plain)}\u0000"
+            plain[json.dumps(token)] = format(number, "f")
+            return token
+        if isinstance(item, dict):
+            return {k: mark(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [mark(v) for v in item]
+        return item
+
+    text = json.dumps(mark(value), ensure_ascii=False, default=str)
+    for token, number in plain.items():
+        text = text.replace(token, number)
+    return text
 
 
 def leaves(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
