@@ -61,6 +61,14 @@ def decimal(value: Any) -> Any:
     return float(number)
 
 
+def plain_number(value: Any) -> str:
+    """A number as a price list writes it: `0.0000025`, never `2.5e-06`."""
+    number = decimal(value)
+    if isinstance(number, float):
+        return format(Decimal(repr(number)), "f")
+    return str(number)
+
+
 def decimals(obj: dict[str, Any], fields: tuple[str, ...]) -> None:
     """Bring the amounts at `fields` (paths, `a.b[].c`) to their canonical number, in place."""
     for path in fields:

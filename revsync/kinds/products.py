@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..core.desired import Entry
 from ..core.live import LiveObject
 from ..core.refs import Ref
 from ..core.steps import Step
-from .base import NO_WAY, Kind, KindContext, NameIndex
+from .base import NO_WAY, Kind, KindContext, NameIndex, Unplannable
 
 TIER_ORDER = ("startingFrom", "upTo", "name")
 
@@ -88,6 +89,14 @@ class Products(Kind):
         sources = raw.get("sources") or []
         raw["sourceIds"] = [s.get("id") for s in sources if isinstance(s, dict)]
         return super().normalize_live(raw, names)
+
+    def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
+        if not body.get("plan"):
+            raise Unplannable(
+                "plan is required to create a product (only an existing product may leave "
+                "it out, and then Revenium keeps the plan it has)"
+            )
+        return super().create_steps(entry, body, ctx)
 
     def update_steps(
         self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext

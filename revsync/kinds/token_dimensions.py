@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .normalize import decimal
+from .normalize import decimal, plain_number
 
 PRICE_OF = {"TEXT_TOKEN_INPUT": "inputCostPerToken", "TEXT_TOKEN_OUTPUT": "outputCostPerToken"}
 DIMENSIONS = "pricingDimensions"
@@ -69,8 +69,8 @@ def disagreements(fields: dict[str, Any]) -> list[tuple[tuple, str]]:
             out.append(
                 (
                     (DIMENSIONS, i, "unitPrice"),
-                    f"pricingDimensions[{i}] ({dim['costType']}) costs {dim['unitPrice']} but "
-                    f"{field} is {price}: they are the same price and must agree",
+                    f"pricingDimensions[{i}] ({dim['costType']}) costs {plain_number(dim['unitPrice'])} "
+                    f"but {field} is {plain_number(price)}: they are the same price and must agree",
                 )
             )
     return out
