@@ -66,11 +66,12 @@ def disagreements(fields: dict[str, Any]) -> list[tuple[tuple, str]]:
         if price is None or dim.get("unitPrice") is None:
             continue
         if decimal(dim["unitPrice"]) != decimal(price):
+            cost, stated = plain_number(dim["unitPrice"]), plain_number(price)
             out.append(
                 (
                     (DIMENSIONS, i, "unitPrice"),
-                    f"pricingDimensions[{i}] ({dim['costType']}) costs {plain_number(dim['unitPrice'])} "
-                    f"but {field} is {plain_number(price)}: they are the same price and must agree",
+                    f"pricingDimensions[{i}] ({dim['costType']}) costs {cost} but {field} is "
+                    f"{stated}: they are the same price and must agree",
                 )
             )
     return out
