@@ -116,7 +116,7 @@ aiModels:
     inputCostPerToken: @PRICE@
     outputCostPerToken: 0.00002
     pricingDimensions:
-      - {modality: TEXT, billingUnit: PER_TOKEN, costType: TEXT_TOKEN_INPUT, unitPrice: @DIMPRICE@}
+      - {modality: TEXT, billingUnit: PER_TOKEN, costType: TEXT_TOKEN_CACHE_READ, unitPrice: @DIMPRICE@}
 alerts:
   - {name: spend, alertType: THRESHOLD, metricType: TOTAL_COST, operatorType: @OPERATOR@,
      threshold: 100, enabled: @ENABLED@, slackConfigurations: [finops]}
@@ -160,8 +160,8 @@ CASES = [
     ({"UPTO": "200"}, "plan.tiers[0].upTo: 100 -> 200", "PUT"),
     ({"PRODUCT": "Team"}, 'product: "Pro" -> "Team"', "PATCH"),
     ({"QUOTA": "0.8"}, "quotaNotificationThreshold: 0.5 -> 0.8", "PUT"),
-    ({"PRICE": "0.00003"}, "inputCostPerToken: 1e-05 -> 3e-05", "PATCH"),
-    ({"DIMPRICE": "0.000002"}, "pricingDimensions[0].unitPrice: 1e-06 -> 2e-06", "PUT"),
+    ({"PRICE": "0.00003"}, "inputCostPerToken: 0.00001 -> 0.00003", "PATCH"),
+    ({"DIMPRICE": "0.000002"}, "pricingDimensions[0].unitPrice: 0.000001 -> 0.000002", "PUT"),
     ({"OPERATOR": "LESS_THAN"}, 'operatorType: "GREATER_THAN" -> "LESS_THAN"', "PUT"),
     ({"ENABLED": "false"}, "enabled: true -> false", "PUT"),
 ]
