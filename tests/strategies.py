@@ -15,6 +15,7 @@ METRICS = ["TOTAL_COST", "TOKEN_COUNT", "ERROR_RATE", "REQUESTS_PER_MINUTE", "DU
 ABSOLUTE = ["GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN_OR_EQUAL_TO"]
 RELATIVE = ["PERCENT_INCREASE", "PERCENT_DECREASE", "INCREASES_BY", "DECREASES_BY"]
 WINDOWS = ["ONE_HOUR", "DAILY", "WEEKLY", "MONTHLY"]
+BUDGET_WINDOWS = ["DAILY", "WEEKLY", "MONTHLY"]  # a budget takes no ONE_HOUR (§6.5)
 
 names = st.from_regex(r"[a-z][a-z0-9 -]{0,12}[a-z0-9]", fullmatch=True)
 words = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,-]{0,30}", fullmatch=True)
@@ -184,14 +185,14 @@ def model(draw: Any, name: str) -> dict[str, Any]:
         "inputCostPerToken": draw(prices),
         "outputCostPerToken": draw(prices),
     }
-    if draw(st.booleans()):
+    if draw(st.booleans()):  # the token dimension states the same price as the field
         out["pricingDimensions"] = [
             {
                 "modality": "TEXT",
                 "billingUnit": "PER_TOKEN",
                 "costType": "TEXT_TOKEN_INPUT",
                 "direction": "INPUT",
-                "unitPrice": draw(prices),
+                "unitPrice": out["inputCostPerToken"],
             },
         ]
     return out
@@ -207,7 +208,9 @@ def alert(draw: Any, name: str, slack: list[str]) -> dict[str, Any]:
         "metricType": draw(st.sampled_from(METRICS)),
         "operatorType": draw(st.sampled_from(operators)),
         "threshold": draw(money),
-        "periodDuration": draw(st.sampled_from(WINDOWS)),
+        "periodDuration": draw(
+            st.sampled_from(BUDGET_WINDOWS if alert_type == "CUMULATIVE_USAGE" else WINDOWS)
+        ),
     }
     if draw(st.booleans()):
         out["enabled"] = draw(st.booleans())
@@ -261,6 +264,9 @@ def mutated(draw: Any, manifest: dict[str, Any]) -> dict[str, Any]:
     for entry in out.get("aiModels", []):
         if draw(st.booleans()):
             entry["inputCostPerToken"] = draw(prices)
+            for dim in entry.get("pricingDimensions", []):
+                if dim["costType"] == "TEXT_TOKEN_INPUT":
+                    dim["unitPrice"] = entry["inputCostPerToken"]
         if draw(st.booleans()):
             entry["pricingDimensions"] = [
                 {

@@ -8,20 +8,13 @@ from dataclasses import asdict
 from http.server import ThreadingHTTPServer
 from typing import Any
 
+from . import jobtypes
 from .errors import ApiError
 from .faults import FaultConfig, Faults
 from .handler import Handler
 from .ids import IdGenerator
 from .ratelimit import RateLimiter
-from .resources.anomalies import Anomalies
-from .resources.base import Collection
-from .resources.elements import MeteringElements
-from .resources.models import Models, seed_catalog
-from .resources.organizations import Organizations
-from .resources.products import Products
-from .resources.slack import SlackConfigurations
-from .resources.subscribers import Subscribers
-from .resources.subscriptions import Subscriptions
+from .resources import discover
 from .routing import Router
 from .store import Account, Store
 
@@ -68,16 +61,7 @@ class Emulator:
         self.ids = IdGenerator(seed)
         self.faults = Faults(faults)
         self.ratelimit = RateLimiter(rate_limit)
-        collections: list[Collection] = [
-            Products(),
-            Subscriptions(),
-            Subscribers(),
-            Organizations(),
-            MeteringElements(),
-            Models(),
-            Anomalies(),
-            SlackConfigurations(),
-        ]
+        collections = discover()
         self.registry = {c.kind: c for c in collections}
         self.router = Router(collections)
         self.api_key = api_key
@@ -85,7 +69,7 @@ class Emulator:
         self.tenant_id = tenant_id or team_id
         self.owner_id = owner_id
         self.add_team(api_key, team_id, self.tenant_id, owner_id, DEFAULT_TEAM_NAME)
-        seed_catalog(self.store, self.ids)
+        self._seed()
         self._log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._log_lock = threading.Lock()
         self._log_seq = 0
@@ -157,6 +141,16 @@ class Emulator:
         self.store.add_account(account)
         return account
 
+    def _seed(self) -> None:
+        for collection in self.registry.values():
+            collection.seed(self.store, self.ids)
+
+    def register_quality_job_type(self, name: str) -> None:
+        """Declare a job type with a PER_JOB quality_rate (QUALITY_RATE alerts name one)."""
+        if not name.strip():
+            raise ValueError("a job type needs a name")
+        jobtypes.register(self.store, name)
+
     # request log ----------------------------------------------------------------------
     def log_request(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -176,7 +170,7 @@ class Emulator:
     def reset(self) -> None:
         """Forget every object (the accounts stay) and re-seed the GLOBAL catalog."""
         self.store.wipe_objects()
-        seed_catalog(self.store, self.ids)
+        self._seed()
         self.faults.clear()
         self.clear_requests()
 
@@ -221,6 +215,9 @@ class Emulator:
                 body.get("teamName"),
             )
             return 200, {"teamId": account.team_id, "tenantId": account.tenant_id}
+        if what == "job-types" and method == "POST":
+            self.register_quality_job_type(str((body or {}).get("name") or ""))
+            return 200, {"qualityRateJobTypes": sorted(jobtypes.registered(self.store))}
         if what == "reset" and method == "POST":
             self.reset()
             return 200, {"reset": True}

@@ -1,4 +1,4 @@
-"""Seeded fault injection: latency, 429, 5xx, lost responses and slow responses.
+"""Seeded fault injection: latency, 429, 5xx, lost responses, slow responses, late commits.
 
 Every decision comes from one seeded random generator, so a test that sends the same
 requests in the same order sees the same faults.
@@ -26,6 +26,8 @@ class FaultConfig:
     p_drop_after_write: float = 0.0  # write committed, then the connection is closed unanswered
     p_slow: float = 0.0  # request processed, then the answer is held back
     slow_seconds: float = 5.0
+    p_late_commit: float = 0.0  # write held before it commits, then committed anyway (issue 12)
+    late_commit_seconds: float = 15.0  # how long it is held; set it above the client's timeout
     methods: list[str] = field(default_factory=list)  # empty: every method
     path_pattern: str = ""  # regular expression on the path; empty: every API path
 
@@ -36,10 +38,12 @@ class FaultConfig:
         if unknown:
             raise ValueError(f"unknown fault settings: {', '.join(unknown)}")
         config = cls(**data)
-        for name in ("p429", "p5xx", "p_drop_after_write", "p_slow"):
+        for name in ("p429", "p5xx", "p_drop_after_write", "p_slow", "p_late_commit"):
             value = getattr(config, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
+        if config.late_commit_seconds < 0:
+            raise ValueError("late_commit_seconds must not be negative")
         re.compile(config.path_pattern)
         return config
 
@@ -50,11 +54,14 @@ class Decision:
     status: int | None = None  # injected error status, answered before processing
     drop_after_write: bool = False
     slow: float = 0.0
+    late_commit: float = 0.0  # seconds the write waits before it commits
 
     @property
     def label(self) -> str | None:
         if self.status:
             return f"injected-{self.status}"
+        if self.late_commit:
+            return "late-commit"
         if self.drop_after_write:
             return "dropped-after-write"
         if self.slow:
@@ -101,6 +108,9 @@ class Faults:
                 return decision
             if c.p5xx and rng.random() < c.p5xx:
                 decision.status = rng.choice((500, 502, 503))
+                return decision
+            if c.p_late_commit and method in WRITE_METHODS and rng.random() < c.p_late_commit:
+                decision.late_commit = c.late_commit_seconds
                 return decision
             if c.p_drop_after_write and method in WRITE_METHODS:
                 decision.drop_after_write = rng.random() < c.p_drop_after_write

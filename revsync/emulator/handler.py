@@ -116,6 +116,11 @@ class Handler(BaseHTTPRequestHandler):
             error = ApiError(decision.status, HTTPStatus(decision.status).phrase)
             self._finish(entry, decision.status, error.body(api_path, now_iso()), headers, started)
             return
+        if decision.late_commit:
+            # the client times out meanwhile; the write still commits, and the answer goes
+            # to a connection nobody reads any more (issue 12)
+            entry["fault"] = decision.label
+            time.sleep(decision.late_commit)
         status, body = self._execute(method, api_path, params, raw, account)
         self._deliver(entry, status, body, headers, started, decision)
 
@@ -213,9 +218,14 @@ def _parse_json(raw: bytes) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"JSON parse error: {exc}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    """Jackson refuses the non-standard tokens NaN and Infinity (§6.4)."""
+    raise ValueError(f"Non-standard token '{name}': not allowed in JSON")
 
 
 def _parse_for_log(raw: bytes) -> Any:

@@ -6,6 +6,7 @@ wrong types and bad enum values give 400 with a `details` map keyed by field pat
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,13 +14,15 @@ from typing import Any
 
 ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# what Java's BigDecimal(String) reads: no NaN/Infinity, no `_` digit groups (§6.4)
+DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass
 class F:
     """One field: its JSON type and constraints. `required` means the key must be non-null."""
 
-    type: str  # string | number | integer | boolean | array | object | any
+    type: str  # string | number | decimal | integer | boolean | array | object | any
     required: bool = False
     enum: tuple[str, ...] | None = None
     items: F | None = None
@@ -44,6 +47,8 @@ def _type_ok(spec: F, value: Any) -> bool:
         )
     if t == "number":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t == "decimal":
+        return _is_decimal(value)
     if t == "array":
         return isinstance(value, list)
     if t == "object":
@@ -54,6 +59,7 @@ def _type_ok(spec: F, value: Any) -> bool:
 TYPE_WORDS = {
     "string": "a string",
     "number": "a number",
+    "decimal": "a decimal number",
     "integer": "an integer",
     "boolean": "a boolean",
     "array": "an array",
@@ -84,6 +90,8 @@ def _check_value(spec: F, value: Any, path: str, errors: dict[str, str]) -> Any:
         return None
     if spec.type == "integer":
         value = int(value)
+    if spec.type == "decimal":
+        value = to_number(value)
     if spec.enum is not None and value not in spec.enum:
         errors[path] = f"must be one of [{', '.join(spec.enum)}]"
         return None
@@ -108,6 +116,23 @@ def _check_value(spec: F, value: Any, path: str, errors: dict[str, str]) -> Any:
     if spec.type == "object" and spec.fields is not None:
         return check(spec.fields, value, errors, prefix=f"{path}.")
     return value
+
+
+def _is_decimal(value: Any) -> bool:
+    """Amounts and thresholds bind as BigDecimal: a JSON number or a numeric string."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return math.isfinite(value)
+    return isinstance(value, str) and bool(DECIMAL.match(value.strip()))
+
+
+def to_number(value: int | float | str) -> int | float:
+    """The stored (and returned) JSON number for an accepted decimal."""
+    if isinstance(value, (int, float)):
+        return value
+    number = float(value)
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def _is_iso(value: str) -> bool:

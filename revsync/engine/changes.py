@@ -88,6 +88,7 @@ class EntryPlanner:
         notes = []
         if baseline is not None:
             start = kind.normalize_live(baseline.raw, self.names)
+            desired = kind.follow_live(desired, start)
             if kind.merge_compare:
                 start = {k: v for k, v in start.items() if k in desired}
             notes.append(f"cloned from {baseline.origin} model {baseline.name} (id {baseline.id})")
@@ -104,8 +105,7 @@ class EntryPlanner:
         self, kind: Kind, entry: Entry, live: LiveObject, body: dict, desired: dict
     ) -> Change | None:
         current = kind.normalize_live(live.raw, self.names)
-        if kind.merge_compare:
-            current = {k: v for k, v in current.items() if k in desired}
+        current, desired = kind.comparable(entry.fields, current, desired)
         fields = field_changes(current, desired)
         write_only = sorted(f for f in kind.write_only if f in entry.fields)
         notes = []

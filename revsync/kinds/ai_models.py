@@ -3,6 +3,10 @@
 Revenium has no update for models: prices change with PATCH, pricing dimensions with a
 batch save that replaces the whole set. A model that exists only in the GLOBAL catalog is
 cloned into the team first. GLOBAL models are never modified or deleted.
+
+A model's per-token prices and its `TEXT_TOKEN_INPUT` / `TEXT_TOKEN_OUTPUT` pricing
+dimensions say the same thing twice; a clone takes the catalog's dimensions, so re-pricing
+moves those two dimensions with the prices (`token_dimensions`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from ..core.live import Account, LiveObject
 from ..core.location import plain
 from ..core.problems import Problem
 from ..core.steps import Lookup, Step
+from . import token_dimensions as tokens
 from .base import Kind, KindContext, NameIndex, Unplannable
 
 PRICE_FIELDS = (
@@ -46,6 +51,11 @@ class AiModels(Kind):
     nested_ids = ("pricingDimensions[]",)
     unordered = {DIMENSIONS: DIMENSION_KEY}
     merge_compare = True
+    decimal_fields = (
+        *PRICE_FIELDS,
+        f"{DIMENSIONS}[].unitPrice",
+        f"{DIMENSIONS}[].tenantCreditRate",
+    )
 
     def read(self, lister: Any, account: Account) -> list[LiveObject]:
         base = self.read_params(account)
@@ -62,8 +72,30 @@ class AiModels(Kind):
                 dim.pop("isGlobal", None)
         return super().normalize_live(raw, names)
 
+    def follow_live(self, desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+        """Without `pricingDimensions`, the token dimensions follow the per-token prices."""
+        if DIMENSIONS in desired:
+            return desired
+        dims = tokens.follow(current.get(DIMENSIONS) or [], desired)
+        return {**desired, DIMENSIONS: dims} if dims is not None else desired
+
     def check(self, entry: Entry) -> list[Problem]:
-        problems = []
+        problems = [
+            Problem(message, entry.where(path), entry.address)
+            for path, message in tokens.disagreements(entry.fields)
+        ]
+        if entry.fields.get("provider") == "CUSTOM":
+            missing = tokens.missing_prices(entry.fields)
+            if missing:
+                problems.append(
+                    Problem(
+                        f"a CUSTOM provider model is never in the GLOBAL catalog, so revsync "
+                        f"creates it, and that needs {' and '.join(missing)} (or "
+                        "TEXT_TOKEN_INPUT/TEXT_TOKEN_OUTPUT pricing dimensions)",
+                        entry.location,
+                        entry.address,
+                    )
+                )
         seen: dict[tuple, int] = {}
         for i, dim in enumerate(entry.fields.get(DIMENSIONS) or []):
             if not isinstance(dim, dict):
@@ -86,6 +118,10 @@ class AiModels(Kind):
         match = {"name": entry.key[0], "provider": entry.key[1]}
         return Lookup(self.api_path, params, match, self.casefold_keys)
 
+    def lookup_id(self, ident: str, account: Account) -> Lookup:
+        params = {**self.read_params(account), "modelType": "CUSTOM"}
+        return Lookup(self.api_path, params, {"id": ident})
+
     def create_baseline(self, entry: Entry, ctx: KindContext) -> LiveObject | None:
         wanted = self.fold(entry.key)
         for live in ctx.live.get(self.name, []):
@@ -97,9 +133,14 @@ class AiModels(Kind):
         dims = body.pop(DIMENSIONS, None)
         source = self.create_baseline(entry, ctx)
         params = self.write_params(ctx.account)
+        if dims is not None:
+            for name, price in tokens.prices_from(dims).items():
+                body.setdefault(name, price)
         if source is not None:
             self._clone_keeps(entry, source)
             prices = {k: body[k] for k in PRICE_FIELDS if body.get(k) is not None}
+            if dims is None:
+                dims = tokens.follow(tokens.writable(source.raw.get(DIMENSIONS)), prices)
             steps = [
                 Step(
                     "POST",
@@ -161,7 +202,10 @@ class AiModels(Kind):
                 )
             )
         if DIMENSIONS in changed:
-            steps.append(self._save_dimensions(body.get(DIMENSIONS) or [], ctx))
+            dims = body.get(DIMENSIONS)
+            if dims is None:  # the manifest gives prices only: move the token dimensions
+                dims = tokens.follow(tokens.writable(live.raw.get(DIMENSIONS)), body) or []
+            steps.append(self._save_dimensions(dims, ctx))
         return steps
 
     def _save_dimensions(self, dims: list[dict[str, Any]], ctx: KindContext) -> Step:

@@ -1,15 +1,21 @@
-"""AI anomaly rules, budget alerts included (§7.1). Slack configurations by name."""
+"""AI anomaly rules, budget alerts included (§7.1). Slack configurations by name.
+
+The platform keeps `dataSource`, `isPercentage` and `minSampleCount` when an update leaves
+them out or sends null (revenium-api-more.md §6.1), and re-checks the whole alert, kept
+values included, against its rule tables on every write (§6.4, §6.5; `alert_rules`).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.desired import Entry
+from ..core.live import LiveObject
 from ..core.problems import Problem
 from ..core.refs import Ref
-from .base import Kind
-
-ABSOLUTE = ("GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN_OR_EQUAL_TO")
-RELATIVE = ("PERCENT_INCREASE", "PERCENT_DECREASE", "INCREASES_BY", "DECREASES_BY")
-OPERATORS = {"THRESHOLD": ABSOLUTE, "CUMULATIVE_USAGE": ABSOLUTE, "RELATIVE_CHANGE": RELATIVE}
+from ..core.steps import Step
+from . import alert_rules
+from .base import NO_WAY, Kind, KindContext, Unplannable
 
 
 class Alerts(Kind):
@@ -27,8 +33,11 @@ class Alerts(Kind):
             many=True,
         ),
     )
-    server_fields = frozenset({"firing", "createdBy", "modifiedBy"})
+    server_fields = frozenset({"firing", "firingState", "createdBy", "modifiedBy"})
     defaults = {"isPercentage": False, "enabled": True}
+    kept_when_omitted = {"dataSource": NO_WAY, "isPercentage": NO_WAY, "minSampleCount": NO_WAY}
+    decimal_fields = ("threshold",)
+    gone_statuses = (403, 404)
     unordered = {
         "notificationAddresses": None,
         "webhookConfigurations": None,
@@ -37,19 +46,23 @@ class Alerts(Kind):
     }
 
     def check(self, entry: Entry) -> list[Problem]:
-        fields = entry.fields
-        alert_type, operator = fields.get("alertType"), fields.get("operatorType")
-        allowed = OPERATORS.get(alert_type) if isinstance(alert_type, str) else None
-        if allowed is None or not isinstance(operator, str) or operator in allowed:
-            return []
         return [
-            Problem(
-                f"operatorType {operator} does not go with alertType {alert_type}; "
-                f"use one of {', '.join(allowed)}",
-                entry.where(("operatorType",)),
-                entry.address,
-            )
+            Problem(message, entry.where(path), entry.address)
+            for path, message in alert_rules.violations(entry.fields)
         ]
+
+    def update_steps(
+        self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext
+    ) -> list[Step]:
+        merged = self.as_stored(body, live)
+        broken = alert_rules.violations(merged, stored=live.raw)
+        if broken:
+            reasons = "; ".join(message for _, message in broken)
+            raise Unplannable(
+                f"Revenium re-checks the whole alert on every update, values the manifest "
+                f"leaves out included, and would refuse it: {reasons}"
+            )
+        return super().update_steps(live, body, changed, ctx)
 
 
 KIND = Alerts()

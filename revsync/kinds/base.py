@@ -36,6 +36,9 @@ COMMON_SERVER_FIELDS = frozenset(
     }
 )
 UNKNOWN_ID_PREFIX = "#id:"
+# How an update clears a field the API keeps when omitted (`kept_when_omitted` values):
+CLEAR_WITH_NULL, CLEAR_WITH_EMPTY_LIST, CLEAR_WITH_EMPTY_STRING = "null", "[]", '""'
+NO_WAY = None  # the API offers no way to clear it
 
 
 class Binder(Protocol):
@@ -87,6 +90,15 @@ class Kind:
     merge_compare: ClassVar[bool] = False  # True: only fields the manifest sets are compared
     export_env: ClassVar[dict[str, str]] = {}  # write-only field -> env variable prefix
 
+    # what the API really does (revenium-api-more.md §6) ---------------------------------
+    # top-level fields an update keeps when it leaves them out (or sends null), each with how
+    # the API clears it (CLEAR_WITH_* or NO_WAY): not managed while the manifest omits them
+    kept_when_omitted: ClassVar[dict[str, str | None]] = {}
+    # amounts, prices, thresholds (paths): numeric strings and numbers compare as Decimal
+    decimal_fields: ClassVar[tuple[str, ...]] = ()
+    # statuses of a write or read of one id that may mean "no such object" (§6.3)
+    gone_statuses: ClassVar[tuple[int, ...]] = (404,)
+
     # identity -----------------------------------------------------------------------------
     def fold(self, key: tuple[str, ...]) -> tuple[str, ...]:
         """How keys compare: the `casefold_keys` ignore case (subscriber emails)."""
@@ -117,6 +129,36 @@ class Kind:
     def check(self, entry: Entry) -> list[Problem]:
         """Kind-specific rules beyond the JSON Schema (offline)."""
         return []
+
+    # field ownership ------------------------------------------------------------------------
+    def left_to_revenium(self, fields: dict[str, Any]) -> set[str]:
+        """Fields the API keeps and the manifest leaves out: revsync does not manage them."""
+        return {f for f in self.kept_when_omitted if f not in fields}
+
+    def follow_live(self, desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+        """The desired state completed from the live one, where one field follows another."""
+        return desired
+
+    def comparable(
+        self, fields: dict[str, Any], current: dict[str, Any], desired: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Live and desired as the plan compares them: fields Revenium keeps while the entry
+        leaves them out are not managed, and merge-compared kinds compare what is set."""
+        desired = self.follow_live(desired, current)
+        for name in self.left_to_revenium(fields):
+            current.pop(name, None)
+            desired.pop(name, None)
+        if self.merge_compare:
+            current = {k: v for k, v in current.items() if k in desired}
+        return current, desired
+
+    def as_stored(self, body: dict[str, Any], live: LiveObject) -> dict[str, Any]:
+        """The object as Revenium will hold it after a write of `body` (kept fields kept)."""
+        merged = dict(body)
+        for name in self.kept_when_omitted:
+            if merged.get(name) is None and live.raw.get(name) is not None:
+                merged[name] = live.raw[name]
+        return merged
 
     # reading ------------------------------------------------------------------------------
     def scope_value(self, account: Account) -> str:
@@ -198,6 +240,7 @@ class Kind:
                     value = container.get(ref.field)
                     if isinstance(value, str):
                         container[ref.field] = self._fold_ref(ref, value)
+        normalize.decimals(obj, self.decimal_fields)
         obj = normalize.numbers(normalize.drop_empty(obj))
         normalize.sort_lists(obj, {**self._ref_lists(), **self.unordered})
         return obj
@@ -234,7 +277,10 @@ class Kind:
                 else:
                     continue
                 container[ref.write] = ids if ref.many else ids[0]
-        normalize.apply_defaults(obj, self.defaults)
+        left_out = self.left_to_revenium(entry.fields)
+        normalize.apply_defaults(
+            obj, {p: v for p, v in self.defaults.items() if paths.split(p)[0] not in left_out}
+        )
         for scope_field in self.body_scope:
             value = {
                 "teamId": account.team_id,
@@ -297,9 +343,15 @@ class Kind:
                 self.item_path(),
                 self.write_params(ctx.account),
                 missing_ok=True,
+                gone_statuses=list(self.gone_statuses),
+                lookup=self.lookup_id(live.id, ctx.account),
                 description=f"delete {self.title}",
             )
         ]
+
+    def lookup_id(self, ident: str, account: Account) -> Lookup:
+        """How to confirm that an object an answer said may be gone is really gone."""
+        return Lookup(self.api_path, self.read_params(account), {"id": ident})
 
     def create_baseline(self, entry: Entry, ctx: KindContext) -> LiveObject | None:
         """A live object a create starts from (a GLOBAL model that will be cloned)."""

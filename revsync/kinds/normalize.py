@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..core import paths
@@ -39,6 +40,42 @@ def numbers(value: Any) -> Any:
     if isinstance(value, list):
         return [numbers(v) for v in value]
     return value
+
+
+def decimal(value: Any) -> Any:
+    """An amount as the API binds it (BigDecimal): `"49.00"`, `49` and `49.0` are one price.
+
+    The result is an int when whole, else the float nearest the decimal, so that two
+    spellings of one amount are equal and the canonical form stays plain JSON.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return value
+    try:
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(repr(value))
+    except InvalidOperation:
+        return value
+    if not number.is_finite():
+        return value
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+def plain_number(value: Any) -> str:
+    """A number as a price list writes it: `0.0000025`, never `2.5e-06`."""
+    number = decimal(value)
+    if isinstance(number, float):
+        return format(Decimal(repr(number)), "f")
+    return str(number)
+
+
+def decimals(obj: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Bring the amounts at `fields` (paths, `a.b[].c`) to their canonical number, in place."""
+    for path in fields:
+        parent_path, _, leaf = path.rpartition(".")
+        for _, container in paths.containers(obj, parent_path):
+            if leaf in container and container[leaf] is not None:
+                container[leaf] = decimal(container[leaf])
 
 
 def canonical_datetime(value: Any) -> Any:

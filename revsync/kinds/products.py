@@ -1,12 +1,20 @@
-"""Products with their plan (§2). PUT replaces; the server owns and bumps `version`."""
+"""Products with their plan (§2). The server owns and bumps `version`.
+
+PUT replaces the product, except `plan`: left out, the stored plan is kept; sent, the
+plan's tiers are recreated (new ids, stricter checks) (revenium-api-more.md §6.1, §6.2).
+So `plan` is sent only when it changed.
+"""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
+from ..core.desired import Entry
+from ..core.live import LiveObject
 from ..core.refs import Ref
-from .base import Kind, NameIndex
+from ..core.steps import Step
+from .base import NO_WAY, Kind, KindContext, NameIndex, Unplannable
 
 TIER_ORDER = ("startingFrom", "upTo", "name")
 
@@ -39,7 +47,30 @@ class Products(Kind):
         "plan.setupFees[]",
     )
     create_only = frozenset({"version"})
-    defaults = {"paymentSource": "INVOICE_ONLY_NO_PAYMENT"}
+    kept_when_omitted = {"plan": NO_WAY}
+    decimal_fields = (
+        "plan.charge",
+        "plan.tiers[].startingFrom",
+        "plan.tiers[].upTo",
+        "plan.tiers[].unitAmount",
+        "plan.tiers[].flatAmount",
+        "plan.elements[].unitAmount",
+        "plan.elements[].flatAmount",
+        "plan.ratingAggregations[].tiers[].startingFrom",
+        "plan.ratingAggregations[].tiers[].upTo",
+        "plan.ratingAggregations[].tiers[].unitAmount",
+        "plan.ratingAggregations[].tiers[].flatAmount",
+        "plan.setupFees[].flatAmount",
+        "displayPriority",
+        "tierQuotaNotificationThreshold",
+    )
+    # a tier with neither unitAmount nor upTo is refused by every PUT carrying the plan
+    # (§6.2); no unit amount is a unit amount of 0, so revsync says so on both sides
+    defaults = {
+        "paymentSource": "INVOICE_ONLY_NO_PAYMENT",
+        "plan.tiers[].unitAmount": 0,
+        "plan.ratingAggregations[].tiers[].unitAmount": 0,
+    }
     unordered = {
         "tags": None,
         "meteringModels": None,
@@ -58,6 +89,21 @@ class Products(Kind):
         sources = raw.get("sources") or []
         raw["sourceIds"] = [s.get("id") for s in sources if isinstance(s, dict)]
         return super().normalize_live(raw, names)
+
+    def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
+        if not body.get("plan"):
+            raise Unplannable(
+                "plan is required to create a product (only an existing product may leave "
+                "it out, and then Revenium keeps the plan it has)"
+            )
+        return super().create_steps(entry, body, ctx)
+
+    def update_steps(
+        self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext
+    ) -> list[Step]:
+        if "plan" not in changed:
+            body.pop("plan", None)  # a PUT without plan keeps it; with it, tiers are recreated
+        return super().update_steps(live, body, changed, ctx)
 
 
 KIND = Products()

@@ -1,13 +1,20 @@
-"""Slack configurations (revenium-api.md §8): `webhookUrl` is write-only and secret."""
+"""Slack configurations (revenium-api.md §8): `webhookUrl` is write-only and secret.
+
+An unknown id answers 403 (revenium-api-more.md §6.3).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..core.desired import Entry
 from ..core.live import LiveObject
+from ..core.problems import Problem
 from ..core.steps import Step
 from .base import Kind, KindContext, Unplannable
+
+WEBHOOK = re.compile(r"^https?://[^\s/?#]+\S*$")
 
 
 class SlackConfigurations(Kind):
@@ -19,6 +26,20 @@ class SlackConfigurations(Kind):
     secret_fields = frozenset({"webhookUrl"})
     write_only = frozenset({"webhookUrl"})
     export_env = {"webhookUrl": "SLACK_WEBHOOK"}
+    gone_statuses = (403, 404)
+
+    def check(self, entry: Entry) -> list[Problem]:
+        """Revenium refuses a webhook that is not an http(s) URL; say so before plan."""
+        url = entry.fields.get("webhookUrl")
+        if not isinstance(url, str) or "${" in url or WEBHOOK.match(url):
+            return []
+        return [
+            Problem(
+                "webhookUrl is not an http(s) URL (e.g. https://hooks.slack.com/services/...)",
+                entry.where(("webhookUrl",)),
+                entry.address,
+            )
+        ]
 
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
         if not body.get("webhookUrl"):

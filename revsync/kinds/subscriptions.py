@@ -1,7 +1,10 @@
 """Subscriptions (§3): product, subscriber (by email) and organization by name.
 
 A product change goes through PATCH (the API's upgrade/downgrade operation); everything
-else through PUT, which replaces the whole subscription.
+else through PUT, which replaces the whole subscription. An unknown id answers 403
+(revenium-api-more.md §6.3). A create for an email with no subscriber makes a new user on
+Revenium (§6.4), so the subscriber must be in the manifests or in the account (the plan's
+reference check refuses it otherwise, before any write).
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ class Subscriptions(Kind):
         }
     )
     datetime_fields = ("start", "expiration", "trialEnd")
+    decimal_fields = ("charge", "quotaNotificationThreshold", "tierQuotaNotificationThreshold")
+    gone_statuses = (403, 404)
     unordered = {
         "tags": None,
         "credentialIds": None,

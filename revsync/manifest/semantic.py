@@ -27,6 +27,7 @@ def check(state: DesiredState, strict: bool = False) -> tuple[list[Problem], lis
         for entry in state.of(kind.name):
             errors += kind.check(entry)
     errors += protected_names(state)
+    errors += uncleared(state)
     warnings += literal_secrets(state)
     return errors, warnings
 
@@ -208,6 +209,29 @@ def cycles(state: DesiredState) -> list[Problem]:
                             )
                         break
                     chain.append(node)
+    return problems
+
+
+def uncleared(state: DesiredState) -> list[Problem]:
+    """`field: null` asks to clear a field; where the API offers no way, say so (§6.1)."""
+    problems = []
+    for kind in kinds.KINDS.values():
+        for field_name, how in kind.kept_when_omitted.items():
+            if how is not None:
+                continue
+            for entry in state.of(kind.name):
+                if field_name in entry.fields and entry.fields[field_name] is None:
+                    problems.append(
+                        Problem(
+                            f"{field_name}: null cannot clear it: Revenium keeps the stored "
+                            f"{field_name} when an update leaves it out or sends null, and "
+                            "offers no way to clear it; remove the line to leave it as it is "
+                            "in Revenium, or give the value it should have",
+                            entry.where((field_name,)),
+                            entry.address,
+                            code="field.not-clearable",
+                        )
+                    )
     return problems
 
 

@@ -173,7 +173,10 @@ def test_export_writes_plain_prices_and_the_id_first(
     assert revsync("apply", write(model), "--auto-approve").code == 0
     team = {"teamId": env.team_id}
     for _ in range(2):
-        api.post("/organizations", json={"name": "Twin", "tenantId": env.tenant_id, **team})
+        api.post(
+            "/organizations",
+            json={"name": "Twin", "tenantId": env.tenant_id, "metadata": "", **team},
+        )
     out = tmp_path / "exported"
     assert revsync("export", "-o", str(out)).code == 0
     models = (out / "aiModels.yaml").read_text()

@@ -106,7 +106,8 @@ def test_apply_shows_progress_unless_quiet(revsync, write) -> None:
 
 def test_unmanaged_objects_are_named(revsync, write, api, env: Emulator) -> None:
     for i in range(12):
-        api.post("/organizations", json={"name": f"Stray {i:02d}", "tenantId": env.tenant_id})
+        body = {"name": f"Stray {i:02d}", "tenantId": env.tenant_id, "metadata": ""}
+        assert api.post("/organizations", json=body).is_success
     planned = revsync("plan", write("organizations: [{name: Kept}]\n"))
     note = next(line for line in planned.out.splitlines() if "Not in the manifests:" in line)
     assert "organizations/Stray 00 (id " in note and note.endswith("and 2 more.")

@@ -116,7 +116,8 @@ aiModels:
     inputCostPerToken: @PRICE@
     outputCostPerToken: 0.00002
     pricingDimensions:
-      - {modality: TEXT, billingUnit: PER_TOKEN, costType: TEXT_TOKEN_INPUT, unitPrice: @DIMPRICE@}
+      - {modality: TEXT, billingUnit: PER_TOKEN, costType: TEXT_TOKEN_CACHE_READ,
+         unitPrice: @DIMPRICE@}
 alerts:
   - {name: spend, alertType: THRESHOLD, metricType: TOTAL_COST, operatorType: @OPERATOR@,
      threshold: 100, enabled: @ENABLED@, slackConfigurations: [finops]}

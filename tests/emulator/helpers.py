@@ -29,7 +29,7 @@ def product(api: httpx.Client, name: str = "Pro", **extra: Any) -> dict:
 
 
 def organization(api: httpx.Client, name: str = "Acme", **extra: Any) -> dict:
-    body = {"name": name, "tenantId": TEAM, **extra}
+    body = {"name": name, "tenantId": TEAM, "metadata": "", **extra}
     return ok(api.post("/organizations", json=body))
 
 

@@ -93,7 +93,9 @@ def test_list_requires_team_id(api: httpx.Client) -> None:
 def test_organizations_accept_team_id_in_place_of_tenant_id(api: httpx.Client) -> None:
     h.organization(api)
     assert ok(api.get("/organizations", params={"teamId": TEAM}))["page"]["totalElements"] == 1
-    created = ok(api.post("/organizations", json={"name": "ViaTeam", "teamId": TEAM}))
+    created = ok(
+        api.post("/organizations", json={"name": "ViaTeam", "teamId": TEAM, "metadata": ""})
+    )
     assert created["tenant"]["id"] == TEAM
 
 

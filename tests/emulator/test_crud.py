@@ -90,6 +90,7 @@ CASES = {
     ),
 }
 TENANT_LEVEL = {"organizations"}
+FORBIDDEN_WHEN_UNKNOWN = {"subscriptions", "anomalies", "slack"}  # §6.3
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -127,7 +128,8 @@ def test_crud_round_trip(api: httpx.Client, kind: str) -> None:
 
     deleted = ok(api.delete(f"{path}/{created['id']}", params=scope))
     assert deleted["id"] == created["id"]
-    assert api.get(f"{path}/{created['id']}", params=scope).status_code == 404
+    gone = 403 if kind in FORBIDDEN_WHEN_UNKNOWN else 404
+    assert api.get(f"{path}/{created['id']}", params=scope).status_code == gone
 
 
 def test_nested_refs_on_read_flat_ids_on_write(api: httpx.Client) -> None:
@@ -229,6 +231,7 @@ def test_plan_children_get_server_ids(api: httpx.Client) -> None:
 
 
 def test_organization_put_without_parent_drops_the_parent(api: httpx.Client) -> None:
+    """§6.1 row "Organization parentId": omitted -> nulled (confirms §1.6)."""
     parent = h.organization(api, "Parent")
     child = h.organization(api, "Child", parentId=parent["id"])
     replaced = ok(

@@ -61,7 +61,8 @@ def test_plan_elements_must_reference_existing_element_definitions(api: httpx.Cl
     assert got == {"plan.elements[0].elementDefinitionId": message}
 
 
-def test_subscription_needs_existing_product_subscriber_and_org(api: httpx.Client) -> None:
+def test_subscription_needs_existing_product_and_org(api: httpx.Client) -> None:
+    """An unknown subscriber email is no error on create (§6.4); product and org are."""
     body = {
         "name": "s",
         "productId": "Zzzzzzz",
@@ -72,7 +73,6 @@ def test_subscription_needs_existing_product_subscriber_and_org(api: httpx.Clien
     got = details(api.post("/subscriptions", params=Q, json=body))
     assert got == {
         "productId": "Product with id Zzzzzzz not found",
-        "subscriberEmail": "Subscriber with email x@y.example not found",
         "organizationId": "Organization with id Yyyyyyy not found",
     }
 
@@ -201,15 +201,11 @@ def test_anomaly_slack_ids_must_exist(api: httpx.Client) -> None:
 
 
 def test_anomaly_filter_rules(api: httpx.Client) -> None:
-    shape = [
-        {"dimension": "PLANET", "operator": "IS", "value": "x"},
-        {"dimension": "MODEL", "operator": "IN", "values": [str(i) for i in range(51)]},
-    ]
+    shape = [{"dimension": "PLANET", "operator": "IS", "value": "x"}]
     got = details(api.post("/sources/ai/anomaly", json=h.anomaly_body(filters=shape)))
     assert got == {
         "filters[0].dimension": "must be one of [ORGANIZATION, CREDENTIAL, PRODUCT, "
         "MODEL, PROVIDER, AGENT, SUBSCRIBER, TASK_TYPE, WORKSPACE, API_KEY, DEPARTMENT]",
-        "filters[1].values": "size must be at most 50",
     }
     operands = [
         {"dimension": "MODEL", "operator": "IN"},
@@ -223,14 +219,10 @@ def test_anomaly_filter_rules(api: httpx.Client) -> None:
     }
 
 
-def test_anomaly_min_sample_count_only_for_quality_rate(api: httpx.Client) -> None:
-    got = details(api.post("/sources/ai/anomaly", json=h.anomaly_body(minSampleCount=5)))
-    assert got == {"minSampleCount": "only applies to metricType QUALITY_RATE"}
-    ok(
-        api.post(
-            "/sources/ai/anomaly", json=h.anomaly_body(metricType="QUALITY_RATE", minSampleCount=5)
-        )
-    )
+def test_anomaly_min_sample_count_is_stored_on_other_metrics(api: httpx.Client) -> None:
+    """§6.5: "minSampleCount on other metrics is stored and never read"."""
+    created = ok(api.post("/sources/ai/anomaly", json=h.anomaly_body(minSampleCount=5)))
+    assert created["minSampleCount"] == 5
 
 
 def test_slack_requires_webhook_on_create_and_put(api: httpx.Client) -> None:
@@ -260,7 +252,8 @@ def test_organization_parent_rules(api: httpx.Client) -> None:
     )
     assert details(itself) == {"parentId": "an organization cannot be its own parent"}
     missing = api.post(
-        "/organizations", json={"name": "X", "tenantId": TEAM, "parentId": "Zzzzzzz"}
+        "/organizations",
+        json={"name": "X", "tenantId": TEAM, "metadata": "", "parentId": "Zzzzzzz"},
     )
     assert details(missing) == {"parentId": "Organization with id Zzzzzzz not found"}
 

@@ -7,7 +7,6 @@ the *read* shape (nested `{id,label,resourceType,...}` refs, `label`, `_links`).
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,10 @@ from ..errors import ApiError, bad_request, forbidden, not_found
 from ..ids import IdGenerator, decodable
 from ..store import Account, Store
 from ..validation import F, check
+from .paging import paged, paging, sorting
+from .references import refuse_if_referenced
 
 Handler = Callable[["Ctx", dict[str, str], Any], tuple[int, Any]]
-
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
 
 
 @dataclass
@@ -59,6 +57,11 @@ class Collection:
     flat_ref_lists: dict[str, tuple[str, str]] = {}
     default_sort = "seq"
     create_requires_scope = True
+    # target kind -> field paths (dotted; lists flattened) that hold the target's id here;
+    # deleting a target still referred to answers 409 (see references.py)
+    blocks_delete_of: dict[str, tuple[str, ...]] = {}
+    noun = ""  # how a 409 message counts objects of this collection
+    unknown_id_status = 404  # some platform services answer 403 for unknown ids (§6.3)
 
     # routing -------------------------------------------------------------------------
     def routes(self) -> list[Route]:
@@ -121,6 +124,8 @@ class Collection:
             raise ApiError(400, f"failed to decode hashed id: {ident}")
         found = ctx.store.get(self.kind, ident)
         if found is None or found[0] not in self.read_scopes(ctx):
+            if self.unknown_id_status == 403:
+                raise forbidden(f"Access denied to {self.title} with id {ident}")
             raise not_found(self.title, ident)
         return found[1]
 
@@ -180,6 +185,7 @@ class Collection:
     def delete(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
         self.check_team_param(ctx, required=False)
         obj = self.load(ctx, ident)
+        refuse_if_referenced(ctx, self.kind, obj)
         self.before_delete(ctx, obj)
         ctx.store.delete(self.kind, ident)
         return 200, {
@@ -213,7 +219,10 @@ class Collection:
         """Fields the server owns (defaults, counters)."""
 
     def before_delete(self, ctx: Ctx, obj: dict[str, Any]) -> None:
-        """Raise 409 when other objects still depend on this one."""
+        """Other refusals of a delete; references are `blocks_delete_of` on the referrer."""
+
+    def seed(self, store: Store, ids: IdGenerator) -> None:
+        """Objects the platform has before any client writes (e.g. a GLOBAL catalog)."""
 
     def name_of(self, obj: dict[str, Any]) -> str | None:
         return obj.get(self.label_field)
@@ -275,55 +284,6 @@ def new_id(ctx: Ctx) -> str:
         ident = ctx.ids.new()
         if not ctx.store.exists(ident):
             return ident
-
-
-def paging(params: dict[str, str]) -> tuple[int, int]:
-    try:
-        page = int(params.get("page", "0"))
-        size = int(params.get("size", str(DEFAULT_PAGE_SIZE)))
-    except ValueError:
-        raise ApiError(
-            400, "page and size must be integers", {"page": "must be an integer"}
-        ) from None
-    if page < 0 or size < 1:
-        raise ApiError(400, "page must be >= 0 and size >= 1", {"page": "out of range"})
-    return page, min(size, MAX_PAGE_SIZE)
-
-
-def sorting(params: dict[str, str], default: str) -> tuple[str, bool]:
-    raw = params.get("sort")
-    if not raw:
-        return default, False
-    field, _, direction = raw.partition(",")
-    return field or default, direction.upper() == "DESC"
-
-
-def paged(
-    ctx: Ctx, embedded: str, items: list[dict[str, Any]], page: int, size: int, total: int
-) -> dict[str, Any]:
-    pages = math.ceil(total / size) if total else 0
-    here = f"{ctx.base}{ctx.path}"
-
-    def link(number: int) -> dict[str, str]:
-        params = {k: v for k, v in ctx.params.items() if k not in ("page", "size")}
-        params.update(page=str(number), size=str(size))
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        return {"href": f"{here}?{query}"}
-
-    links: dict[str, Any] = {"self": link(page)}
-    if pages:
-        links["first"] = link(0)
-        links["last"] = link(pages - 1)
-    if page + 1 < pages:
-        links["next"] = link(page + 1)
-    if page > 0:
-        links["prev"] = link(page - 1)
-    body: dict[str, Any] = {}
-    if items:
-        body["_embedded"] = {embedded: items}
-    body["_links"] = links
-    body["page"] = {"size": size, "totalElements": total, "totalPages": pages, "number": page}
-    return body
 
 
 def ref(ctx: Ctx, kind: str, ident: str | None) -> dict[str, Any] | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import conflict
 from ..validation import F
 from . import enums as E
-from .base import Collection, Ctx, referencing
+from .base import Collection
 
 
 class MeteringElements(Collection):
@@ -14,6 +13,7 @@ class MeteringElements(Collection):
     embedded = "meteringElementDefinitionResourceList"
     resource_type = "metering_element_definition"
     title = "Metering element definition"
+    noun = "metering element definition"
     specs = {
         "name": F("string", required=True),
         "type": F("string", required=True, enum=E.ELEMENT_DEFINITION_TYPES),
@@ -21,16 +21,5 @@ class MeteringElements(Collection):
         "teamId": F("string"),
     }
 
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        ident = obj["id"]
 
-        def uses(product: dict) -> bool:
-            plan = product.get("plan") or {}
-            items = (plan.get("elements") or []) + (plan.get("ratingAggregations") or [])
-            return any(i.get("elementDefinitionId") == ident for i in items)
-
-        products = referencing(ctx, "product", uses)
-        if products:
-            raise conflict(
-                f"Metering element definition {ident} is used by {len(products)} product(s)"
-            )
+COLLECTIONS = (MeteringElements,)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ApiError, bad_request, forbidden
+from ..ids import IdGenerator
+from ..store import Store
 from ..validation import F, check
 from . import enums as E
 from .base import Collection, Ctx, Route, missing_param, new_id, require_object, team_ref
@@ -31,12 +33,12 @@ CAPABILITIES = (
 MODEL = {
     "name": F("string", required=True),
     "provider": F("string", required=True, enum=E.PROVIDERS),
-    "inputCostPerToken": F("number", required=True, minimum=0),
-    "outputCostPerToken": F("number", required=True, minimum=0),
+    "inputCostPerToken": F("decimal", required=True, minimum=0),
+    "outputCostPerToken": F("decimal", required=True, minimum=0),
     "mode": F("string"),
-    "cacheCreationCostPerInputToken": F("number", minimum=0),
-    "cacheCreation1hrCostPerInputToken": F("number", minimum=0),
-    "cacheReadCostPerInputToken": F("number", minimum=0),
+    "cacheCreationCostPerInputToken": F("decimal", minimum=0),
+    "cacheCreation1hrCostPerInputToken": F("decimal", minimum=0),
+    "cacheReadCostPerInputToken": F("decimal", minimum=0),
     "teamId": F("string"),
     **{flag: F("boolean") for flag in CAPABILITIES},
 }
@@ -44,11 +46,11 @@ DIMENSION = {
     "billingUnit": F("string", required=True, enum=E.BILLING_UNITS),
     "modality": F("string", required=True, enum=E.MODALITIES),
     "costType": F("string", required=True, enum=E.COST_TYPES),
-    "unitPrice": F("number", required=True, minimum=0),
+    "unitPrice": F("decimal", required=True, minimum=0),
     "direction": F("string", enum=E.DIRECTIONS),
     "operationSubtype": F("string"),
     "attributes": F("string"),
-    "tenantCreditRate": F("number", minimum=0),
+    "tenantCreditRate": F("decimal", minimum=0),
 }
 
 
@@ -58,6 +60,7 @@ class Models(Collection):
     embedded = "aIModelResourceList"
     resource_type = "ai_model_metadata"
     title = "AI Model"
+    noun = "AI model"
     specs = MODEL
 
     def routes(self) -> list[Route]:
@@ -127,6 +130,9 @@ class Models(Collection):
         mode = ctx.params.get("mode")
         return not mode or (obj.get("mode") or "").lower() == mode.lower()
 
+    def seed(self, store: Store, ids: IdGenerator) -> None:
+        seed_catalog(store, ids)
+
     # writes ---------------------------------------------------------------------------
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
         obj.setdefault("pricingDimensions", [])
@@ -169,7 +175,7 @@ class Models(Collection):
 
     def _prices(self, body: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, str] = {}
-        clean = check({k: F("number", minimum=0) for k in PRICE_FIELDS}, body, errors)
+        clean = check({k: F("decimal", minimum=0) for k in PRICE_FIELDS}, body, errors)
         if errors:
             raise bad_request(errors)
         return clean
@@ -284,7 +290,7 @@ class Models(Collection):
         return out
 
 
-def seed_catalog(store, ids) -> None:
+def seed_catalog(store: Store, ids: IdGenerator) -> None:
     """Load the GLOBAL catalog once per database."""
     if store.meta("catalog") == "seeded":
         return
@@ -325,3 +331,6 @@ def _global_dim(ids, cost_type: str, direction: str, subtype: str, price: float)
         "unitPrice": price,
         "isGlobal": True,
     }
+
+
+COLLECTIONS = (Models,)

@@ -1,13 +1,13 @@
-"""Organizations (§5): tenant-level; PUT without `parentId` drops the parent."""
+"""Organizations (§5): tenant-level; PUT without `parentId` drops the parent (§6.1)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import conflict
 from ..validation import F
 from . import enums as E
-from .base import Collection, Ctx, Route, exists_in_scope, paged, paging, referencing
+from .base import Collection, Ctx, Route, exists_in_scope, referencing
+from .paging import paged, paging
 
 ORGANIZATION = {
     "name": F("string", required=True),
@@ -36,6 +36,13 @@ ORGANIZATION = {
 }
 
 
+def clean_metadata(text: str) -> str:
+    """`k=v,k=v`; malformed pieces (no `=`, empty key) are dropped silently (§6.1)."""
+    pieces = [p.strip() for p in text.split(",")]
+    kept = [p for p in pieces if "=" in p and p.partition("=")[0].strip()]
+    return ",".join(kept)
+
+
 class Organizations(Collection):
     kind = "org"
     segment = "organizations"
@@ -45,6 +52,8 @@ class Organizations(Collection):
     scope = "tenant"
     specs = ORGANIZATION
     flat_refs = {"parentId": ("parent", "org")}
+    blocks_delete_of = {"org": ("parentId",)}
+    noun = "child organization"
 
     def routes(self) -> list[Route]:
         children = Route(
@@ -53,6 +62,8 @@ class Organizations(Collection):
         return [children, *super().routes()]
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
+        if existing is None and obj.get("metadata") is None:
+            errors["metadata"] = "must not be null"  # §6.1: create needs it, "" will do
         parent = obj.get("parentId")
         if parent is None:
             return
@@ -74,32 +85,13 @@ class Organizations(Collection):
                 cursor = found[1].get("parentId") if found else None
 
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
+        """§6.1: a PUT keeps the stored metadata unless it sends a non-empty string."""
+        metadata = obj.get("metadata")
+        if existing is not None and not metadata:
+            metadata = existing.get("metadata")
+        obj["metadata"] = clean_metadata(metadata) if metadata else metadata
         if not obj.get("types"):
             obj["types"] = ["CONSUMER"]
-
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        ident = obj["id"]
-        users = [
-            ("child organization", referencing(ctx, "org", lambda o: o.get("parentId") == ident)),
-            (
-                "subscriber",
-                referencing(ctx, "subscriber", lambda s: ident in (s.get("organizationIds") or [])),
-            ),
-            (
-                "subscription",
-                referencing(
-                    ctx,
-                    "subscription",
-                    lambda s: (
-                        s.get("organizationId") == ident
-                        or ident in (s.get("namedOrganizationIds") or [])
-                    ),
-                ),
-            ),
-        ]
-        blocking = [f"{len(objs)} {what}(s)" for what, objs in users if objs]
-        if blocking:
-            raise conflict(f"Organization {ident} is still used by {', '.join(blocking)}")
 
     def children(self, ctx: Ctx, params: dict[str, str]) -> tuple[int, Any]:
         parent = self.load(ctx, params["parentId"])
@@ -112,3 +104,6 @@ class Organizations(Collection):
         out = super().render(ctx, obj)
         out["callCountElementDefinition"] = None
         return out
+
+
+COLLECTIONS = (Organizations,)

@@ -1,26 +1,25 @@
-"""Products with their pricing plan (§2). PUT replaces and bumps `version`."""
+"""Products with their pricing plan (§2). PUT bumps `version`, keeps an omitted plan."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import conflict
 from ..validation import F
 from . import enums as E
-from .base import Collection, Ctx, exists_in_scope, owner_ref, referencing
+from .base import Collection, Ctx, exists_in_scope, owner_ref
 
 TIER = {
     "name": F("string", required=True),
     "startingFrom": F("number"),
     "upTo": F("number"),
-    "unitAmount": F("number"),
-    "flatAmount": F("number"),
+    "unitAmount": F("decimal"),
+    "flatAmount": F("decimal"),
 }
 PLAN = {
     "name": F("string", required=True),
     "type": F("string", required=True, enum=E.PLAN_TYPES),
     "currency": F("string", required=True, enum=E.CURRENCIES),
-    "charge": F("number", minimum=0),
+    "charge": F("decimal", minimum=0),
     "period": F("string", enum=E.PERIODS),
     "periodCount": F("integer", minimum=1),
     "trialPeriod": F("string", enum=E.PERIODS),
@@ -36,8 +35,8 @@ PLAN = {
                 "name": F("string", required=True),
                 "type": F("string", required=True, enum=E.ELEMENT_TYPES),
                 "elementDefinitionId": F("string", required=True),
-                "unitAmount": F("number"),
-                "flatAmount": F("number"),
+                "unitAmount": F("decimal"),
+                "flatAmount": F("decimal"),
                 "distinctValue": F("string"),
             },
         ),
@@ -63,7 +62,7 @@ PLAN = {
             fields={
                 "name": F("string", required=True),
                 "type": F("string", required=True, enum=E.SETUP_FEE_TYPES),
-                "flatAmount": F("number"),
+                "flatAmount": F("decimal"),
             },
         ),
     ),
@@ -71,7 +70,7 @@ PLAN = {
 PRODUCT = {
     "name": F("string", required=True),
     "version": F("string"),
-    "plan": F("object", required=True, fields=PLAN),
+    "plan": F("object", fields=PLAN),  # required on create; a PUT without it keeps it
     "ownerId": F("string"),
     "teamId": F("string"),
     "description": F("string"),
@@ -98,7 +97,7 @@ PRODUCT = {
     "notifyClientOnInvoice": F("boolean"),
     "notifyClientTrialAboutToExpire": F("boolean"),
     "notificationAddressesOnInvoice": F("array", items=F("string", format="email")),
-    "tierQuotaNotificationThreshold": F("number"),
+    "tierQuotaNotificationThreshold": F("decimal"),
     "invoiceManagement": F(
         "object",
         fields={
@@ -140,6 +139,19 @@ PRODUCT = {
 PLAN_CHILD_LISTS = ("tiers", "elements", "ratingAggregations", "setupFees")
 
 
+def refuse_open_tiers(plan: dict[str, Any], errors: dict[str, str]) -> None:
+    """§6.2: a PUT carrying a plan refuses a tier with neither `unitAmount` nor `upTo`."""
+    places = [("plan.tiers", plan.get("tiers"))]
+    for i, agg in enumerate(plan.get("ratingAggregations") or []):
+        places.append((f"plan.ratingAggregations[{i}].tiers", agg.get("tiers")))
+    for path, tiers in places:
+        for i, tier in enumerate(tiers or []):
+            if tier.get("unitAmount") is None and tier.get("upTo") is None:
+                errors[f"{path}[{i}]"] = (
+                    f"Tier '{tier.get('name')}' must define a unitAmount or an upTo"
+                )
+
+
 def bump(version: str | None) -> str:
     parts = (version or "1.0.0").split(".")
     try:
@@ -156,12 +168,23 @@ class Products(Collection):
     resource_type = "product"
     title = "Product"
     specs = PRODUCT
+    blocks_delete_of = {
+        "element": (
+            "plan.elements.elementDefinitionId",
+            "plan.ratingAggregations.elementDefinitionId",
+        )
+    }
+    noun = "product"
 
     def validate(self, ctx: Ctx, obj: dict, errors: dict, existing: dict | None) -> None:
         if existing is not None and not obj.get("paymentSource"):
             errors["paymentSource"] = "must not be null"
         if existing is not None and not obj.get("version"):
             errors["version"] = "must not be null"
+        if existing is None and obj.get("plan") is None:
+            errors["plan"] = "must not be null"
+        elif existing is not None and obj.get("plan") is not None:
+            refuse_open_tiers(obj["plan"], errors)
         owner = obj.get("ownerId")
         if owner is not None and owner != ctx.account.owner_id:
             errors["ownerId"] = f"User with id {owner} not found"
@@ -180,21 +203,16 @@ class Products(Collection):
         obj["version"] = bump(existing["version"]) if existing else (obj["version"] or "1.0.0")
         if obj.get("paymentSource") is None:
             obj["paymentSource"] = "INVOICE_ONLY_NO_PAYMENT"
-        plan = obj["plan"]
+        if obj.get("plan") is None:  # §6.1: omitted on PUT, the stored plan (and ids) stay
+            obj["plan"] = existing["plan"]
+            return
+        plan = obj["plan"]  # §6.2: a plan sent on PUT is recreated, child ids regenerate
         plan["id"] = ctx.ids.new()
         for list_name in PLAN_CHILD_LISTS:
             for item in plan.get(list_name) or []:
                 item["id"] = ctx.ids.new()  # regenerated on every PUT (open question 6)
                 for tier in item.get("tiers") or []:
                     tier["id"] = ctx.ids.new()
-
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        subs = referencing(ctx, "subscription", lambda s: s.get("productId") == obj["id"])
-        if subs:
-            raise conflict(
-                f"Product {obj['id']} still has {len(subs)} subscription(s); "
-                "cancel them before deleting the product"
-            )
 
     def render(self, ctx: Ctx, obj: dict) -> dict[str, Any]:
         out = super().render(ctx, obj)
@@ -206,3 +224,6 @@ class Products(Collection):
         out["sources"] = []
         out.pop("sourceIds", None)
         return out
+
+
+COLLECTIONS = (Products,)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import conflict
 from ..validation import F
-from .base import Collection, Ctx, referencing
+from .base import Collection, Ctx
 
 URL = re.compile(r"^https?://\S+$")
 
@@ -18,6 +17,8 @@ class SlackConfigurations(Collection):
     embedded = "slackConfigurationResourceList"
     resource_type = "slack_configuration"
     title = "Slack configuration"
+    noun = "Slack configuration"
+    unknown_id_status = 403  # §6.3: unknown and foreign ids alike
     write_only = frozenset({"webhookUrl"})
     specs = {
         "name": F("string", required=True),
@@ -30,13 +31,10 @@ class SlackConfigurations(Collection):
         if not URL.match(obj["webhookUrl"]):
             errors["webhookUrl"] = "must be an http(s) URL"
 
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        ident = obj["id"]
-        rules = referencing(ctx, "anomaly", lambda a: ident in (a.get("slackConfigurations") or []))
-        if rules:
-            raise conflict(f"Slack configuration {ident} is used by {len(rules)} alert rule(s)")
-
     def render(self, ctx: Ctx, obj: dict) -> dict[str, Any]:
         out = super().render(ctx, obj)
         out["teamName"] = ctx.account.team_name
         return out
+
+
+COLLECTIONS = (SlackConfigurations,)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import ApiError, conflict, forbidden
 from ..validation import F
-from .base import Collection, Ctx, Route, exists_in_scope, missing_param, referencing
+from .base import Collection, Ctx, Route, exists_in_scope, missing_param
 
 SUBSCRIBER = {
     "email": F("string", required=True, format="email"),
@@ -30,6 +30,8 @@ class Subscribers(Collection):
     label_field = "email"
     specs = SUBSCRIBER
     flat_ref_lists = {"organizationIds": ("organizations", "org")}
+    blocks_delete_of = {"org": ("organizationIds",)}
+    noun = "subscriber"
     default_sort = "id"
     create_requires_scope = False
 
@@ -61,17 +63,6 @@ class Subscribers(Collection):
             if not exists_in_scope(ctx, "org", org):
                 errors[f"organizationIds[{i}]"] = f"Organization with id {org} not found"
 
-    def before_delete(self, ctx: Ctx, obj: dict) -> None:
-        email = obj["email"].lower()
-        subs = referencing(
-            ctx, "subscription", lambda s: (s.get("subscriberEmail") or "").lower() == email
-        )
-        if subs:
-            raise conflict(
-                f"Subscriber {obj['id']} still has {len(subs)} subscription(s); "
-                "cancel them before deleting the subscriber"
-            )
-
     def by_email(self, ctx: Ctx) -> tuple[int, Any]:
         email = ctx.params.get("email") or ""
         if not email:
@@ -80,3 +71,6 @@ class Subscribers(Collection):
         if found:
             return 200, self.render(ctx, found[0])
         raise ApiError(404, f"Subscriber with email {email} not found")
+
+
+COLLECTIONS = (Subscribers,)

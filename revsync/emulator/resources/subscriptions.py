@@ -28,14 +28,14 @@ SUBSCRIPTION = {
     "additionalInvoiceRecipients": F("array", items=F("string", format="email")),
     "notificationAddressesOnCreation": F("array", items=F("string", format="email")),
     "notificationAddressesOnQuotaThreshold": F("array", items=F("string", format="email")),
-    "quotaNotificationThreshold": F("number", minimum=0),
-    "tierQuotaNotificationThreshold": F("number", minimum=0),
+    "quotaNotificationThreshold": F("decimal", minimum=0),
+    "tierQuotaNotificationThreshold": F("decimal", minimum=0),
     "sendToSubscriber": F("boolean"),
     "allowImmediateCancellation": F("boolean"),
     "externalQuoteId": F("string"),
     "identityProvider": F("string"),
     "accountId": F("string"),
-    "charge": F("number"),
+    "charge": F("decimal"),
     "subscriptionId": F("string"),
 }
 
@@ -50,6 +50,14 @@ class Subscriptions(Collection):
     specs = SUBSCRIPTION
     flat_refs = {"productId": ("product", "product"), "organizationId": ("organization", "org")}
     flat_ref_lists = {"namedOrganizationIds": ("namedOrganizations", "org")}
+    write_only = frozenset({"subscriberId"})  # server-kept link to the subscriber
+    blocks_delete_of = {
+        "product": ("productId",),
+        "org": ("organizationId", "namedOrganizationIds"),
+        "subscriber": ("subscriberId",),
+    }
+    noun = "subscription"
+    unknown_id_status = 403  # §6.3: unknown and foreign ids alike
 
     def routes(self) -> list[Route]:
         return [
@@ -73,7 +81,7 @@ class Subscriptions(Collection):
         email = obj.get("subscriberEmail") or obj.get("clientEmailAddress")
         if not email:
             errors["subscriberEmail"] = "must not be null"
-        elif not self._subscriber_id(ctx, email):
+        elif existing is not None and not self._subscriber_id(ctx, email):
             errors["subscriberEmail"] = f"Subscriber with email {email} not found"
         product = obj.get("productId")
         if not exists_in_scope(ctx, "product", product):
@@ -91,6 +99,15 @@ class Subscriptions(Collection):
         owner = obj.get("ownerId")
         if owner is not None and owner != ctx.account.owner_id:
             errors["ownerId"] = f"User with id {owner} not found"
+
+    def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
+        """§6.4: a create for an email with no subscriber creates that subscriber (a user)."""
+        email = obj["subscriberEmail"]
+        ident = self._subscriber_id(ctx, email)
+        if ident is None:
+            _, created = ctx.collection("subscriber").create(ctx, {"email": email})
+            ident = created["id"]
+        obj["subscriberId"] = ident
 
     def _subscriber_id(self, ctx: Ctx, email: str) -> str | None:
         scope = ctx.collection("subscriber").read_scopes(ctx)
@@ -129,3 +146,6 @@ class Subscriptions(Collection):
         out["wentOverSubscriptionQuota"] = False
         out["quotas"] = []
         return out
+
+
+COLLECTIONS = (Subscriptions,)
