@@ -21,6 +21,9 @@ from .api import Ambiguous, Api, ApiError, ApiUnreachable
 MAX_CREATE_ATTEMPTS = 3
 MIN_LOOKUP_WINDOW = 30.0  # the default window is max(this, 2 x --timeout)
 LOOKUP_WINDOW_RANGE = (1.0, 3600.0)  # what --lookup-window accepts
+# the server answered and was done with the request: look for a short while only
+SETTLED_STATUSES = frozenset({500, 501, 503})
+SETTLED_WINDOW = 3.0
 
 
 def default_lookup_window(timeout: float) -> float:
@@ -62,12 +65,13 @@ class CreateRecovery:
             try:
                 return self.api.request("POST", path, params, body), False
             except Ambiguous as exc:
-                last = exc.cause
+                last, window = exc.cause, self._window_after(exc.status)
             except ApiError as exc:
                 if exc.status != 409 or attempt == 1:
                     raise  # a 409 to the first attempt: someone else's object, not ours
                 last = exc.message  # "already exists": perhaps our own earlier attempt
-            found = self.look_patiently(lookup)
+                window = SETTLED_WINDOW
+            found = self.look_patiently(lookup, window)
             if found is not None:
                 return found, True
             if attempt == MAX_CREATE_ATTEMPTS or self.stop.is_set():
@@ -75,14 +79,21 @@ class CreateRecovery:
         looked = (
             "the apply stopped before the look-up window passed"
             if self.stop.is_set()
-            else f"looked it up for {self.window:g} s after each of {attempt} attempt(s) "
+            else f"looked it up after each of {attempt} attempt(s) (up to {self.window:g} s) "
             "and found nothing"
         )
         raise CreateFailed(f"POST {path}: {last}; {looked}; its outcome is unknown", unknown=True)
 
-    def look_patiently(self, lookup: Lookup) -> dict[str, Any] | None:
+    def _window_after(self, status: int | None) -> float:
+        """How long a lost create may still land. A server that answered 500 or 503 has
+        finished with the request: what it committed is visible now (a few seconds allow for
+        a lagging read). No answer, or a gateway's 502/504: it may still be running."""
+        return min(self.window, SETTLED_WINDOW) if status in SETTLED_STATUSES else self.window
+
+    def look_patiently(self, lookup: Lookup, window: float | None = None) -> dict[str, Any] | None:
         """Look until found or the window has passed; a late commit still shows up."""
-        deadline = self._clock() + self.window
+        window = self.window if window is None else window
+        deadline = self._clock() + window
         delay = 0.25
         while True:
             error = None
