@@ -30,41 +30,34 @@ sys.path.insert(0, str(HERE))
 
 from _emulator_process import emulator_process  # noqa: E402
 
-from tests.bulk import account, count  # noqa: E402
+from revsync import kinds  # noqa: E402
+from revsync.core.live import Account  # noqa: E402
+from tests.bulk import bulk_manifest, count  # noqa: E402
 
 KEY = "hak_emulator_local_dev_key"
 TEAM = "EMUteam"
 REVSYNC = [sys.executable, "-m", "revsync"]
 FAULTS = {"p429": 0.15, "p5xx": 0.10, "p_drop_after_write": 0.10, "retry_after": 0.2}
-# the natural key of each kind as the emulator stores it (see revsync/kinds/)
-KEYS = {
-    "metering-element-definitions": ("name",),
-    "products": ("name",),
-    "organizations": ("name",),
-    "subscribers": ("email",),
-    "subscriptions": ("name",),
-    "sources/ai/anomaly": ("name",),
-    "configurations/slack": ("name",),
-}
+CHECKED_KINDS = ("meteringElements", "slackConfigurations", "subscribers", "products")
 
 
 def duplicates(api_url: str) -> int:
     """How many objects share a natural key with another (0 when nothing was duplicated)."""
+    account = Account(TEAM, TEAM, "EMUownr")
     extra = 0
-    with httpx.Client(base_url=api_url + "/v2/api", headers={"x-api-key": KEY}) as api:
-        for path, fields in KEYS.items():
+    with httpx.Client(base_url=api_url, headers={"x-api-key": KEY}, timeout=60) as api:
+        for name in CHECKED_KINDS:
+            kind = kinds.get(name)
             seen: Counter[tuple] = Counter()
-            page = 0
-            while True:
-                answer = api.get(f"/{path}", params={"teamId": TEAM, "page": page, "size": 500})
-                body = answer.json()
+            page, pages = 0, 1
+            while page < pages:
+                params = {**kind.read_params(account), "page": page, "size": 500}
+                body = api.get(kind.api_path, params=params).json()
                 items = body if isinstance(body, list) else _items(body)
                 for item in items:
-                    seen[tuple(str(item.get(f, "")).lower() for f in fields)] += 1
-                total = 1 if isinstance(body, list) else body.get("page", {}).get("totalPages", 1)
+                    seen[tuple(str(item.get(f, "")).lower() for f in kind.key_fields)] += 1
+                pages = 1 if isinstance(body, list) else body.get("page", {}).get("totalPages", 1)
                 page += 1
-                if page >= total:
-                    break
             extra += sum(n - 1 for n in seen.values() if n > 1)
     return extra
 
@@ -74,8 +67,26 @@ def _items(body: dict) -> list[dict]:
     return next(iter(embedded.values()), []) if embedded else []
 
 
+def heavy_manifest(objects: int, seed: int) -> dict:
+    """Elements, Slack configurations, subscribers and products (which refer to elements).
+
+    Organizations, subscriptions, AI models and alerts are left out while the emulator's
+    fidelity work for them is in progress (they fail without faults on this branch)."""
+    return bulk_manifest(
+        seed=seed,
+        elements=objects // 10,
+        slack=objects // 25,
+        organizations=0,
+        subscribers=objects * 46 // 100,
+        products=objects * 40 // 100,
+        subscriptions=0,
+        models=0,
+        alerts=0,
+    )
+
+
 def one_seed(seed: int, objects: int, folder: Path, extra: list[str]) -> dict:
-    manifest = account(objects, seed=seed)
+    manifest = heavy_manifest(objects, seed)
     path = folder / f"seed-{seed}.yaml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False))
     with emulator_process("--rate-limit", "0", "--seed", str(seed)) as api_url:
