@@ -13,7 +13,15 @@ from ..engine.planfile import load_plan
 from ..engine.planner import PlanOptions
 from ..engine.report import ApplyReport, ChangeResult
 from ..output import json_out, text
-from ..service import check_manifests, check_target, compute_plan, execute, verify_fresh
+from ..service import (
+    check_manifests,
+    check_saved_steps,
+    check_target,
+    compute_plan,
+    execute,
+    verify_fresh,
+    verify_saved_plan,
+)
 from .common import (
     api_options,
     load_or_exit,
@@ -62,7 +70,9 @@ def apply_command(
             plan = load_plan(plan_file)
             loaded = load_or_exit(paths or tuple(plan.manifests))
             check_target(session.target, plan)
+            check_saved_steps(plan)
             check_manifests(session.target, plan, loaded.state)
+            verify_saved_plan(session.target, plan, loaded.state)
         else:
             loaded = load_or_exit(paths)
             plan = compute_plan(session.target, loaded.state, plan_options)
@@ -105,7 +115,7 @@ def _progress(color: bool):
     def event(what: str, change: Change, result: ChangeResult | None) -> None:
         if what == "done" and result is not None:
             line = text.progress_line(
-                change.action, change.address, result.status, result.id, color
+                change.action, change.address, result.status_text, result.id, color
             )
             click.echo(line, err=True)
 
