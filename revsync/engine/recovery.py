@@ -18,7 +18,7 @@ from ..core.ids import safe_id
 from ..core.steps import Lookup
 from .api import Ambiguous, Api, ApiError, ApiUnreachable
 
-MAX_CREATE_ATTEMPTS = 3
+MAX_CREATE_ATTEMPTS = 6  # 10% 5xx three times in a row happens in 500 creates
 MIN_LOOKUP_WINDOW = 30.0  # the default window is max(this, 2 x --timeout)
 LOOKUP_WINDOW_RANGE = (1.0, 3600.0)  # what --lookup-window accepts
 # the server answered and was done with the request: look for a short while only

@@ -10,6 +10,7 @@ import pytest
 from revsync.core.steps import Lookup
 from revsync.engine.api import Ambiguous, ApiError, ApiUnreachable
 from revsync.engine.recovery import (
+    MAX_CREATE_ATTEMPTS,
     SETTLED_WINDOW,
     CreateFailed,
     CreateRecovery,
@@ -101,12 +102,12 @@ def test_a_server_that_answered_500_is_looked_up_briefly() -> None:
 
 
 def test_every_attempt_lost_is_a_failure_whose_outcome_is_unknown() -> None:
-    api = FakeApi([Ambiguous("timed out")] * 3)
+    api = FakeApi([Ambiguous("timed out")] * MAX_CREATE_ATTEMPTS)
     rec, _ = recovery(api, window=5)
     with pytest.raises(CreateFailed) as info:
         rec.create("/v2/api/products", {}, {"name": "p"}, LOOKUP)
     assert info.value.unknown and "outcome is unknown" in str(info.value)
-    assert api.sent == 3
+    assert api.sent == MAX_CREATE_ATTEMPTS
 
 
 def test_a_look_that_fails_is_not_absence() -> None:
