@@ -26,6 +26,7 @@ Event = Callable[[str, Change, ChangeResult | None], None]
 
 
 ALREADY_GONE = object()  # a delete found its object already absent
+IN_FLIGHT = "interrupted while in flight: its outcome is unknown (run plan to see)"
 
 
 class StepFailed(Exception):
@@ -48,6 +49,7 @@ class Executor:
         self.ids: dict[str, str] = {}  # change key -> object id (known or created)
         self._ids_lock = threading.Lock()
         self._stop = threading.Event()
+        self._started: set[str] = set()
         self.stopped: str | None = None
         self.recovery = CreateRecovery(api, lookup_window, self._stop)
 
@@ -69,9 +71,17 @@ class Executor:
             self.stop(f"apply was interrupted ({exc})" if str(exc) else "apply was interrupted")
             report.interrupted = True
         if not report.interrupted:
-            self._look_again(changes, results)
+            try:
+                self._look_again(changes, results)
+            except KeyboardInterrupt:
+                report.interrupted = True
         for key, change in changes.items():
-            if key not in results:
+            if key in results:
+                continue
+            if key in self._started:  # interrupted between its end and its result
+                results[key] = ChangeResult.failed(change, None, IN_FLIGHT)
+                results[key].unknown = True
+            else:
                 why = f"not attempted: {self.stopped or 'apply stopped'}"
                 results[key] = ChangeResult.skipped(change, why)
         report.results = [results[c.key] for c in self.plan.changes]
@@ -93,6 +103,7 @@ class Executor:
                 while ready and len(running) < self.parallelism and not self._stop.is_set():
                     key = ready.pop(0)
                     self.on_event("start", changes[key], None)
+                    self._started.add(key)
                     running[pool.submit(self._run_change, changes[key])] = key
                 if not running:
                     break
@@ -126,8 +137,7 @@ class Executor:
                 if future.done() and not future.cancelled() and future.exception() is None:
                     results[key] = future.result()
                 else:
-                    why = "interrupted while in flight: its outcome is unknown (run plan to see)"
-                    results[key] = ChangeResult.failed(changes[key], None, why)
+                    results[key] = ChangeResult.failed(changes[key], None, IN_FLIGHT)
                     results[key].unknown = True
 
     def _skip_dependants(self, key, changes, deps, results) -> None:

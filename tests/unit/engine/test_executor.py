@@ -3,6 +3,8 @@ an interrupted run. A fake API; every change always gets a truthful result."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 
 from revsync.core.steps import Lookup, Step
@@ -156,3 +158,31 @@ def test_an_interrupt_reports_every_change_and_waits_for_those_in_flight() -> No
         for r in report.results
         if r.status == "skipped"
     )
+
+
+def test_a_second_interrupt_stops_waiting_and_reports_the_change_in_flight_unknown() -> None:
+    release = threading.Event()
+
+    def stuck(method, path):
+        release.wait(10)
+        return {"id": "late"}
+
+    api = FakeApi(stuck)
+    plan = Plan(target={}, manifest_digest="", manifests=[], changes=[create("a"), create("b")])
+    starts = []
+
+    def interrupt_twice(what, change, result):
+        if what == "start":
+            starts.append(change.key)
+            if len(starts) == 2:
+                threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()  # 2nd Ctrl-C
+                raise KeyboardInterrupt
+
+    try:
+        report = Executor(api, plan, parallelism=2, on_event=interrupt_twice).run()
+    finally:
+        release.set()
+    first, second = report.results
+    assert (first.status, first.unknown) == ("failed", True)
+    assert first.error.startswith("interrupted while in flight: its outcome is unknown")
+    assert second.status == "skipped" and report.interrupted
