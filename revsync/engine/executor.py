@@ -129,16 +129,19 @@ class Executor:
     def _collect(self, running: dict[Future, str], changes, results) -> None:
         """The changes in flight when the run was interrupted: wait for each (bounded by the
         retry time); a second interrupt stops waiting, and what is left is reported unknown."""
+        waiting = True
         for future, key in running.items():
-            try:
-                results[key] = future.result()
-            except BaseException:  # a second Ctrl-C / SIGTERM
-                self._stop.set()
-                if future.done() and not future.cancelled() and future.exception() is None:
+            if waiting:
+                try:
                     results[key] = future.result()
-                else:
-                    results[key] = ChangeResult.failed(changes[key], None, IN_FLIGHT)
-                    results[key].unknown = True
+                    continue
+                except BaseException:  # a second Ctrl-C / SIGTERM
+                    waiting = False
+            if future.done() and not future.cancelled() and future.exception() is None:
+                results[key] = future.result()
+            else:
+                results[key] = ChangeResult.failed(changes[key], None, IN_FLIGHT)
+                results[key].unknown = True
 
     def _skip_dependants(self, key, changes, deps, results) -> None:
         for skipped in sorted(dependants(key, deps)):
