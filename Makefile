@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint schema demo bench bench-emulator clean
+.PHONY: install test lint schema demo bench bench-emulator bench-faults clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 
 bench-emulator: $(STAMP)
 	$(BIN)/python benchmarks/emulator.py
+
+# issue 12: 6 seeds x 500 creates at 15% 429 + 10% 5xx + 10% lost write answers
+bench-faults: $(STAMP)
+	$(BIN)/python benchmarks/faults.py --seeds 6 --objects 500
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .ruff_cache .hypothesis

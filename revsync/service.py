@@ -18,6 +18,7 @@ from .engine.freshness import stale, touched_kinds
 from .engine.live import kinds_to_read, read_live
 from .engine.match import entry_keys
 from .engine.plan import Plan
+from .engine.plan_checks import differences, unsafe_paths
 from .engine.planner import PlanOptions, make_plan
 from .engine.recovery import MIN_LOOKUP_WINDOW
 from .engine.report import ApplyReport
@@ -93,6 +94,38 @@ def check_manifests(target: Target, plan: Plan, state: DesiredState) -> None:
         )
     plan.secrets = secret_values(state, entry_keys(state))
     protect_secrets(target, plan)
+
+
+def check_saved_steps(plan: Plan) -> None:
+    """Refuse (exit 4), before any request, a saved plan whose steps revsync would never
+    send: an absolute URL (the key would go to another host), a path outside the kind."""
+    problems = unsafe_paths(plan)
+    if problems:
+        raise RefusedError(
+            "the plan file holds steps revsync does not send; nothing was applied:\n  "
+            + "\n  ".join(problems),
+            "Run plan again; never edit a plan file by hand.",
+        )
+
+
+def verify_saved_plan(target: Target, plan: Plan, state: DesiredState) -> None:
+    """Refuse (exit 4) a saved plan whose changes are not exactly those a plan of the same
+    manifests against the account makes now: an added or edited step is never obeyed."""
+    verify_fresh(target, plan)  # the clearer message when the account moved on
+    options = PlanOptions(
+        prune=bool(plan.options.get("prune")),
+        allow_mass_delete=bool(plan.options.get("allowMassDelete")),
+        update_write_only=bool(plan.options.get("updateSensitive")),
+        targets=tuple(plan.options.get("targets") or ()),
+    )
+    now = compute_plan(target, state, options)
+    found = differences(plan, now)
+    if found:
+        raise RefusedError(
+            "the saved plan is not what planning these manifests against Revenium gives "
+            "now; nothing was applied:\n  " + "\n  ".join(found),
+            "Run plan again (and review it); never edit a plan file by hand.",
+        )
 
 
 def execute(target: Target, plan: Plan, on_event: Event | None = None) -> ApplyReport:

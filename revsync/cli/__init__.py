@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -53,10 +56,30 @@ for command in (
     cli.add_command(command)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt("SIGTERM")
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (how CI cancels a job) takes the Ctrl-C path: an apply stops starting work,
+    reports what happened and releases its lock, instead of dying mid-write."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become messages and exit codes, never tracebacks."""
     try:
-        code = cli.main(args=argv, prog_name="revsync", standalone_mode=False)
+        with sigterm_interrupts():
+            code = cli.main(args=argv, prog_name="revsync", standalone_mode=False)
     except click.UsageError as exc:
         exc.show()
         code = EXIT_ERROR
@@ -72,8 +95,8 @@ def main(argv: list[str] | None = None) -> None:
         if exc.hint:
             click.echo(exc.hint, err=True)
         code = exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+    except KeyboardInterrupt as exc:
+        click.echo(f"Interrupted ({exc})." if str(exc) else "Interrupted.", err=True)
         code = 130
     except Exception as exc:  # last resort: a bug of ours, said plainly, never a traceback
         click.echo(

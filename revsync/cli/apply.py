@@ -15,7 +15,15 @@ from ..engine.planfile import load_plan, manifest_paths
 from ..engine.planner import PlanOptions
 from ..engine.report import ApplyReport, ChangeResult
 from ..output import json_out, text
-from ..service import check_manifests, check_target, compute_plan, execute, verify_fresh
+from ..service import (
+    check_manifests,
+    check_saved_steps,
+    check_target,
+    compute_plan,
+    execute,
+    verify_fresh,
+    verify_saved_plan,
+)
 from .common import (
     api_options,
     load_or_exit,
@@ -68,7 +76,9 @@ def apply_command(
             plan = load_plan(plan_file)
             loaded = load_or_exit(paths or manifest_paths(plan, plan_file))
             check_target(session.target, plan)
+            check_saved_steps(plan)
             check_manifests(session.target, plan, loaded.state)
+            verify_saved_plan(session.target, plan, loaded.state)
         else:
             loaded = load_or_exit(paths)
             plan = compute_plan(session.target, loaded.state, plan_options)
@@ -120,7 +130,12 @@ def _progress(total: int):
         with lock:
             done += 1
             line = text.progress_line(
-                done, total, result.status, change.address, result.id, time.monotonic() - started
+                done,
+                total,
+                result.status_text,
+                change.address,
+                result.id,
+                time.monotonic() - started,
             )
             click.echo(line, err=True)
 

@@ -19,7 +19,7 @@ from ..client.http import ApiClient
 from ..core.errors import ManifestError
 from ..core.live import Account
 from ..core.problems import ERROR, Problem
-from ..engine.recovery import MIN_LOOKUP_WINDOW
+from ..engine.recovery import LOOKUP_WINDOW_RANGE, default_lookup_window
 from ..manifest.load import LoadResult, load
 from ..manifest.semantic import CHECKED_BY_PLAN
 from ..service import Target
@@ -103,6 +103,13 @@ def api_options(f: Callable) -> Callable:
             help="Seconds one request may spend on retries (0: no retries; at most 86400).",
         ),
         click.option(
+            "--lookup-window",
+            type=click.FloatRange(*LOOKUP_WINDOW_RANGE),
+            default=None,
+            help="Seconds to look for a create whose answer was lost before sending it "
+            "again; at least twice --timeout.  [default: the larger of 30 and 2 x --timeout]",
+        ),
+        click.option(
             "--parallelism",
             type=click.IntRange(1, 32),
             default=4,
@@ -143,11 +150,12 @@ class Session:
     verbose: int
     parallelism: int
     timeout: float = 30.0
+    lookup_window: float | None = None
 
     @property
     def target(self) -> Target:
         """What the service works on; a lost create is looked up for at least 30 s."""
-        window = max(MIN_LOOKUP_WINDOW, 2 * self.timeout)
+        window = self.lookup_window or default_lookup_window(self.timeout)
         return Target(self.client, self.account, self.credentials.api_url, self.parallelism, window)
 
 
@@ -161,6 +169,7 @@ SESSION_KEYS = (
     "insecure_http",
     "timeout",
     "retry_time",
+    "lookup_window",
     "parallelism",
     "no_color",
     "verbose",
@@ -182,6 +191,13 @@ def split_emulator_path(
 def open_session(options: dict[str, Any]) -> Iterator[Session]:
     verbose = options["verbose"]
     configure_logging(verbose)
+    window = options["lookup_window"]
+    if window is not None and window < 2 * options["timeout"]:
+        raise click.BadParameter(
+            f"{window:g} s is shorter than twice --timeout ({2 * options['timeout']:g} s): a "
+            "create that commits late would be sent again",
+            param_hint="--lookup-window",
+        )
     emulator = None
     try:
         if options["emulator_db"]:
@@ -217,6 +233,7 @@ def open_session(options: dict[str, Any]) -> Iterator[Session]:
                 verbose,
                 options["parallelism"],
                 options["timeout"],
+                window,
             )
         finally:
             client.close()

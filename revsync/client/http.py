@@ -223,7 +223,7 @@ class ApiClient:
         if status in RETRY_STATUSES:
             self._count(f"status_{status}")
             if not retry_unsafe:
-                raise Ambiguous(f"server error {status}")
+                raise Ambiguous(f"server error {status}", status)
             return _Retry(f"server error {status}", None, False)
         error = answers.error(
             where, status, headers, payload, self.credentials.team_id, self.redact

@@ -43,9 +43,10 @@ class ApiUnreachable(ApiError):
 class Ambiguous(Exception):
     """A write may or may not have been applied: its answer was lost."""
 
-    def __init__(self, cause: str) -> None:
+    def __init__(self, cause: str, status: int | None = None) -> None:
         super().__init__(cause)
         self.cause = cause
+        self.status = status  # the server's answer (e.g. 500); None: no answer came at all
 
 
 class Api(Protocol):

@@ -25,6 +25,10 @@ from .report import ApplyReport, ChangeResult
 Event = Callable[[str, Change, ChangeResult | None], None]
 
 
+ALREADY_GONE = object()  # a delete found its object already absent
+IN_FLIGHT = "interrupted while in flight: its outcome is unknown (run plan to see)"
+
+
 class StepFailed(Exception):
     pass
 
@@ -45,6 +49,7 @@ class Executor:
         self.ids: dict[str, str] = {}  # change key -> object id (known or created)
         self._ids_lock = threading.Lock()
         self._stop = threading.Event()
+        self._started: set[str] = set()
         self.stopped: str | None = None
         self.recovery = CreateRecovery(api, lookup_window, self._stop)
 
@@ -54,6 +59,7 @@ class Executor:
         self._stop.set()
 
     def run(self) -> ApplyReport:
+        """Every change of the plan gets a result, whatever happens (failure, API gone, signal)."""
         started = time.monotonic()
         changes = {c.key: c for c in self.plan.changes}
         deps = {k: set(c.depends_on) & changes.keys() for k, c in changes.items()}
@@ -61,14 +67,23 @@ class Executor:
         report = ApplyReport()
         try:
             self._schedule(changes, deps, results)
-        except KeyboardInterrupt:
-            self._stop.set()
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM turned into one by the CLI
+            self.stop(f"apply was interrupted ({exc})" if str(exc) else "apply was interrupted")
             report.interrupted = True
-        self._look_again(changes, results)
+        if not report.interrupted:
+            try:
+                self._look_again(changes, results)
+            except KeyboardInterrupt:
+                report.interrupted = True
         for key, change in changes.items():
-            if key not in results:
-                why = self.stopped or "apply was interrupted"
-                results[key] = ChangeResult.skipped(change, f"not attempted: {why}")
+            if key in results:
+                continue
+            if key in self._started:  # interrupted between its end and its result
+                results[key] = ChangeResult.failed(change, None, IN_FLIGHT)
+                results[key].unknown = True
+            else:
+                why = f"not attempted: {self.stopped or 'apply stopped'}"
+                results[key] = ChangeResult.skipped(change, why)
         report.results = [results[c.key] for c in self.plan.changes]
         report.stopped = self.stopped
         report.seconds = time.monotonic() - started
@@ -88,25 +103,45 @@ class Executor:
                 while ready and len(running) < self.parallelism and not self._stop.is_set():
                     key = ready.pop(0)
                     self.on_event("start", changes[key], None)
+                    self._started.add(key)
                     running[pool.submit(self._run_change, changes[key])] = key
                 if not running:
                     break
                 done, _ = wait(list(running), return_when=FIRST_COMPLETED)
                 for future in done:
                     key = running.pop(future)
-                    results[key] = future.result()
-                    self.on_event("done", changes[key], results[key])
+                    self._finished(key, future.result(), changes, deps, results)
                     if results[key].ok:
                         sorter.done(key)
-                    else:
-                        self._skip_dependants(key, changes, deps, results)
         except BaseException:
-            self._stop.set()
-            for future, key in running.items():
-                results[key] = future.result()  # each change is bounded by the retry time
+            self._stop.set()  # start nothing more; what runs ends within its own bounds
+            self._collect(running, changes, results)
             raise
         finally:
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _finished(self, key, result: ChangeResult, changes, deps, results) -> None:
+        results[key] = result
+        self.on_event("done", changes[key], result)
+        if not result.ok:
+            self._skip_dependants(key, changes, deps, results)
+
+    def _collect(self, running: dict[Future, str], changes, results) -> None:
+        """The changes in flight when the run was interrupted: wait for each (bounded by the
+        retry time); a second interrupt stops waiting, and what is left is reported unknown."""
+        waiting = True
+        for future, key in running.items():
+            if waiting:
+                try:
+                    results[key] = future.result()
+                    continue
+                except BaseException:  # a second Ctrl-C / SIGTERM
+                    waiting = False
+            if future.done() and not future.cancelled() and future.exception() is None:
+                results[key] = future.result()
+            else:
+                results[key] = ChangeResult.failed(changes[key], None, IN_FLIGHT)
+                results[key].unknown = True
 
     def _skip_dependants(self, key, changes, deps, results) -> None:
         for skipped in sorted(dependants(key, deps)):
@@ -116,28 +151,43 @@ class Executor:
                 self.on_event("done", changes[skipped], results[skipped])
 
     def _look_again(self, changes, results: dict[str, ChangeResult]) -> None:
-        """A create whose outcome stayed unknown gets one last look: it may have landed."""
-        for key, result in results.items():
+        """A create whose outcome stayed unknown gets one last look: it may have landed late.
+
+        Found: it was created (and is reported as recovered); a multi-step create found this
+        way is reported failed with its id, since its later steps did not run."""
+        for key, result in list(results.items()):
             change = changes[key]
             if result.status != "failed" or change.action != "create" or not result.unknown:
                 continue
             lookup = next((s.lookup for s in change.steps if s.lookup is not None), None)
             try:
                 found = self.recovery.look_once(lookup) if lookup else None
-            except ApiError:
+            except (ApiError, CreateFailed) as exc:
+                result.error = self.api.redact(f"{result.error}; the last look failed: {exc}")
                 continue
-            if found is not None and safe_id(found.get("id")) and len(change.steps) == 1:
+            if found is None:
+                result.error += "; not found at the end of the apply either"
+            elif len(change.steps) == 1:
                 results[key] = ChangeResult.done(change, found["id"], result.seconds, True)
+            else:
+                result.unknown = False
+                result.id = found["id"]
+                result.error += (
+                    f"; it was found at the end of the apply (id {found['id']}) but its other "
+                    "steps did not run: re-run to finish it"
+                )
 
     # one change -----------------------------------------------------------------------------
     def _run_change(self, change: Change) -> ChangeResult:
         started = time.monotonic()
         object_id = change.live_id
-        recovered = False
+        recovered, note = False, None
         try:
             for step in change.steps:
                 answer, found = self._run_step(step, object_id)
                 recovered = recovered or found
+                if answer is ALREADY_GONE:
+                    note = "already gone"
                 if step.capture_id:
                     new_id = answer.get("id") if isinstance(answer, dict) else None
                     if not safe_id(new_id):
@@ -150,13 +200,15 @@ class Executor:
         if object_id:
             with self._ids_lock:
                 self.ids.setdefault(change.key, object_id)
-        return ChangeResult.done(change, object_id, time.monotonic() - started, recovered)
+        result = ChangeResult.done(change, object_id, time.monotonic() - started, recovered)
+        result.note = note
+        return result
 
     def _failure(self, change: Change, exc: Exception, object_id, seconds) -> ChangeResult:
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         if not isinstance(exc, ApiError | StepFailed | CreateFailed):
             message = f"internal error: {type(exc).__name__}: {message}"
-        if isinstance(exc, ApiUnreachable):
+        if isinstance(exc, ApiUnreachable) or getattr(exc, "unreachable", False):
             self.stop(f"the API is unreachable ({message})")
         if object_id and change.action == "create" and object_id != change.live_id:
             message += f" (the object was created with id {object_id}; re-run to finish it)"
@@ -176,9 +228,20 @@ class Executor:
         try:
             return self.api.request(step.method, path, step.params, body), False
         except ApiError as exc:
-            if step.missing_ok and exc.status == 404:
-                return None, False  # already gone: the delete's goal holds
+            if step.missing_ok and exc.status is not None and exc.status in step.gone_statuses:
+                return self._confirm_gone(step, exc), False
             raise
+
+    def _confirm_gone(self, step: Step, error: ApiError) -> object:
+        """A delete answered with a status that may mean "no such object" (Revenium says 403
+        for some kinds): look, and report it gone only when it is not there. Never a guess."""
+        if step.lookup is None:
+            if error.status == 404:
+                return ALREADY_GONE
+            raise error
+        if self.recovery.look_all(step.lookup):
+            raise error  # it is still there: the API's refusal stands
+        return ALREADY_GONE
 
     def _fill(self, value: Any) -> Any:
         if is_ref(value):

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core.steps import Step
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2  # 2: saved steps are checked against a re-plan (issue 12)
 ACTIONS = ("create", "update", "delete")
 
 

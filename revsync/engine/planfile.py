@@ -11,13 +11,14 @@ from pathlib import Path
 
 from ..core.errors import RevsyncError
 from ..core.files import write_atomic
-from .plan import Plan
+from .plan import PLAN_FORMAT, Plan
+from .plan_checks import version_problem
 
 PLAN_FILE_MARKER = "revsyncPlan"
 
 
 def save_plan(plan: Plan, path: str) -> None:
-    data = {PLAN_FILE_MARKER: 1, **plan.to_dict()}
+    data = {PLAN_FILE_MARKER: PLAN_FORMAT, **plan.to_dict()}
     root = repository_root()
     data["manifests"] = [_from_root(name, root) for name in plan.manifests]
     text = json.dumps(data, indent=1, ensure_ascii=False, default=str)
@@ -31,8 +32,11 @@ def load_plan(path: str) -> Plan:
         raise RevsyncError(f"cannot read plan file {path}: {exc.strerror}") from None
     except (ValueError, UnicodeDecodeError):
         raise RevsyncError(f"{path} is not a revsync plan file (not JSON)") from None
-    if not isinstance(data, dict) or data.get(PLAN_FILE_MARKER) != 1:
-        raise RevsyncError(f"{path} is not a revsync plan file (format 1)")
+    if not isinstance(data, dict) or PLAN_FILE_MARKER not in data:
+        raise RevsyncError(f"{path} is not a revsync plan file")
+    problem = version_problem(data[PLAN_FILE_MARKER])
+    if problem:
+        raise RevsyncError(f"{path} cannot be applied: {problem}")
     try:
         return Plan.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:

@@ -23,6 +23,12 @@ class ChangeResult:
     seconds: float = 0.0
     recovered: bool = False  # a lost create answer was found by looking it up
     unknown: bool = False  # failed create whose outcome is not known (it may exist)
+    note: str | None = None  # e.g. "already gone": a delete whose object was absent
+
+    @property
+    def status_text(self) -> str:
+        """The status as a person reads it: "deleted (already gone)"."""
+        return f"{self.status} ({self.note})" if self.note else self.status
 
     @property
     def ok(self) -> bool:

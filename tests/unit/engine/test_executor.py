@@ -144,13 +144,15 @@ def test_a_lost_create_that_did_not_commit_is_sent_again_after_looking() -> None
     assert methods[0] == "POST" and methods[-1] == "POST" and "GET" in methods
 
 
-def test_a_conflict_on_create_is_looked_up_as_perhaps_our_own() -> None:
+def test_a_conflict_on_the_first_create_is_someone_elses_object() -> None:
+    """Not adopted as "created": the object appeared after the plan, and not through us."""
     fake = FakeApi()
     plan = _plan(fake, desired(entry("meteringElements", name="tokens", type="NUMBER")))
     fake.seed(ELEMENTS, {"name": "tokens", "type": "NUMBER", "teamId": "team1", "id": "x9"})
     fake.fail("POST", ELEMENTS, status=409)
     [result] = _apply(fake, plan).results
-    assert (result.status, result.id, result.recovered) == ("created", "x9", True)
+    assert result.status == "failed" and not result.recovered
+    assert len(fake.objects(ELEMENTS)) == 1
 
 
 def test_an_unreachable_api_stops_new_work_and_says_so() -> None:
