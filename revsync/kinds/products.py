@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from ..core.live import LiveObject
 from ..core.refs import Ref
-from .base import Kind, NameIndex
+from ..core.steps import Step
+from .base import Kind, KindContext
 
 TIER_ORDER = ("startingFrom", "upTo", "name")
+SOURCES = Ref(
+    "sources", "sources", write="sourceIds", read="sources[].id", raw="sourceIds", many=True
+)
 
 
 class Products(Kind):
@@ -16,20 +20,23 @@ class Products(Kind):
     title = "product"
     schema_def = "product"
     api_path = "/v2/api/products"
-    refs = tuple(
-        Ref(
-            "element",
-            "meteringElements",
-            write="elementDefinitionId",
-            read="elementDefinitionId",
-            raw="elementDefinitionId",
-            container=f"plan.{items}[]",
-            required=True,
-        )
-        for items in ("elements", "ratingAggregations")
+    refs = (
+        *(
+            Ref(
+                "element",
+                "meteringElements",
+                write="elementDefinitionId",
+                read="elementDefinitionId",
+                raw="elementDefinitionId",
+                container=f"plan.{items}[]",
+                required=True,
+            )
+            for items in ("elements", "ratingAggregations")
+        ),
+        SOURCES,
     )
     body_scope = ("teamId", "ownerId")
-    server_fields = frozenset({"sources", "environment", "sourceConfiguration"})
+    server_fields = frozenset({"environment", "sourceConfiguration"})
     nested_ids = (
         "plan",
         "plan.tiers[]",
@@ -44,7 +51,6 @@ class Products(Kind):
         "tags": None,
         "meteringModels": None,
         "notificationAddressesOnInvoice": None,
-        "sourceIds": None,
         "terms": ("order",),
         "plan.tiers": TIER_ORDER,
         "plan.elements": ("name",),
@@ -53,11 +59,17 @@ class Products(Kind):
         "plan.setupFees": ("name",),
     }
 
-    def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        raw = copy.copy(raw)
-        sources = raw.get("sources") or []
-        raw["sourceIds"] = [s.get("id") for s in sources if isinstance(s, dict)]
-        return super().normalize_live(raw, names)
+    def update_steps(
+        self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext
+    ) -> list[Step]:
+        """Whether a PUT without `sourceIds` unlinks the sources is unknown (§1): while the
+        entry lists no sources, the live ones are sent unchanged (and not compared)."""
+        if SOURCES.write not in body:
+            body[SOURCES.write] = [s["id"] for s in live.raw.get("sources") or [] if s.get("id")]
+            changed = changed - {SOURCES.field}
+            if not changed:
+                return []
+        return super().update_steps(live, body, changed, ctx)
 
 
 KIND = Products()
