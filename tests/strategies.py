@@ -126,6 +126,56 @@ def alerts(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
     return [draw(alert(n, slack)) for n in draw(unique_names(0, most))]
 
 
+@st.composite
+def sources(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    elements = keys(m, "meteringElements")
+    out = []
+    for n in draw(unique_names(0, most)):
+        source: dict[str, Any] = {"name": n, "type": draw(st.sampled_from(["API", "AI", "STREAM"]))}
+        if elements and draw(st.booleans()):
+            source["meteringElements"] = draw(st.lists(st.sampled_from(elements), unique=True))
+        if draw(st.booleans()):
+            source["tags"] = draw(st.lists(names, max_size=2, unique=True))
+        out.append(source)
+    return out
+
+
+@st.composite
+def tools(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    out = []
+    for n in draw(unique_names(0, most)):
+        tool: dict[str, Any] = {
+            "toolId": n.replace(" ", "-"),
+            "name": n,
+            "toolType": draw(st.sampled_from(["MCP_SERVER", "REST_API", "SDK"])),
+        }
+        if draw(st.booleans()):
+            tool["enabled"] = draw(st.booleans())
+        if draw(st.booleans()):
+            tool["pricing"] = {"elements": [{"name": "calls", "unitPrice": draw(prices)}]}
+        out.append(tool)
+    return out
+
+
+@st.composite
+def cost_controls(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
+    out = []
+    for n in draw(unique_names(0, most)):
+        control: dict[str, Any] = {
+            "name": n,
+            "metricType": draw(st.sampled_from(["TOTAL_COST", "TOKEN_COUNT"])),
+            "windowType": draw(st.sampled_from(["DAILY", "MONTHLY"])),
+            "action": draw(st.sampled_from(["BLOCK", "WARN_ONLY"])),
+            "hardLimit": draw(money),
+        }
+        if draw(st.booleans()):
+            control["notificationEmails"] = [f"{n.replace(' ', '.')}@Example.com"]
+        if draw(st.booleans()):
+            control["notificationChannelIds"] = ["webhook:hook1"]
+        out.append(control)
+    return out
+
+
 # One strategy per registered kind (a test checks that none is missing).
 KIND_STRATEGIES: dict[str, KindStrategy] = {
     "meteringElements": metering_elements,
@@ -136,6 +186,9 @@ KIND_STRATEGIES: dict[str, KindStrategy] = {
     "subscriptions": subscriptions,
     "aiModels": ai_models,
     "alerts": alerts,
+    "sources": sources,
+    "tools": tools,
+    "costControls": cost_controls,
 }
 
 
@@ -231,6 +284,9 @@ CORRUPTIBLE = {
     "aiModels": [(("inputCostPerToken",), "type")],
     "alerts": [(("metricType",), "enum"), (("threshold",), "type")],
     "slackConfigurations": [(("channelName",), "type")],
+    "sources": [(("type",), "enum")],
+    "tools": [(("toolType",), "enum")],
+    "costControls": [(("action",), "enum"), (("hardLimit",), "type")],
 }
 
 

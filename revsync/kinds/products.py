@@ -7,16 +7,18 @@ So `plan` is sent only when it changed.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ..core.desired import Entry
 from ..core.live import LiveObject
 from ..core.refs import Ref
 from ..core.steps import Step
-from .base import NO_WAY, Kind, KindContext, NameIndex, Unplannable
+from .base import NO_WAY, Kind, KindContext, Unplannable
 
 TIER_ORDER = ("startingFrom", "upTo", "name")
+SOURCES = Ref(
+    "sources", "sources", write="sourceIds", read="sources[].id", raw="sourceIds", many=True
+)
 
 
 class Products(Kind):
@@ -24,20 +26,23 @@ class Products(Kind):
     title = "product"
     schema_def = "product"
     api_path = "/v2/api/products"
-    refs = tuple(
-        Ref(
-            "element",
-            "meteringElements",
-            write="elementDefinitionId",
-            read="elementDefinitionId",
-            raw="elementDefinitionId",
-            container=f"plan.{items}[]",
-            required=True,
-        )
-        for items in ("elements", "ratingAggregations")
+    refs = (
+        *(
+            Ref(
+                "element",
+                "meteringElements",
+                write="elementDefinitionId",
+                read="elementDefinitionId",
+                raw="elementDefinitionId",
+                container=f"plan.{items}[]",
+                required=True,
+            )
+            for items in ("elements", "ratingAggregations")
+        ),
+        SOURCES,
     )
     body_scope = ("teamId", "ownerId")
-    server_fields = frozenset({"sources", "environment", "sourceConfiguration"})
+    server_fields = frozenset({"environment", "sourceConfiguration"})
     nested_ids = (
         "plan",
         "plan.tiers[]",
@@ -75,7 +80,6 @@ class Products(Kind):
         "tags": None,
         "meteringModels": None,
         "notificationAddressesOnInvoice": None,
-        "sourceIds": None,
         "terms": ("order",),
         "plan.tiers": TIER_ORDER,
         "plan.elements": ("name",),
@@ -84,11 +88,13 @@ class Products(Kind):
         "plan.setupFees": ("name",),
     }
 
-    def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        raw = copy.copy(raw)
-        sources = raw.get("sources") or []
-        raw["sourceIds"] = [s.get("id") for s in sources if isinstance(s, dict)]
-        return super().normalize_live(raw, names)
+    def left_to_revenium(self, fields: dict[str, Any]) -> set[str]:
+        """Whether a PUT without `sourceIds` unlinks the sources is unknown: while the entry
+        names no sources (by name or id), the live links are not compared and sent as they are."""
+        left = super().left_to_revenium(fields)
+        if SOURCES.field not in fields and SOURCES.raw not in fields:
+            left.add(SOURCES.field)
+        return left
 
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
         if not body.get("plan"):
@@ -103,6 +109,8 @@ class Products(Kind):
     ) -> list[Step]:
         if "plan" not in changed:
             body.pop("plan", None)  # a PUT without plan keeps it; with it, tiers are recreated
+        if SOURCES.write not in body:
+            body[SOURCES.write] = [s["id"] for s in live.raw.get("sources") or [] if s.get("id")]
         return super().update_steps(live, body, changed, ctx)
 
 

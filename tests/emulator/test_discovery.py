@@ -46,8 +46,7 @@ def test_discovered_kinds_are_the_modules_declaring_collections() -> None:
         declaring.extend(cls.kind for cls in getattr(module, "COLLECTIONS", ()))
     kinds = sorted(c.kind for c in package.discover())
     assert kinds == sorted(declaring)
-    expected = ["anomaly", "element", "model", "org", "product", "slack", "subscriber"]
-    assert kinds == sorted([*expected, "subscription"])
+    assert {"org", "product", "subscription", "slack"} <= set(kinds)  # a sample, not a list
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..validation import F
 from . import enums as E
-from .base import Collection, Ctx, exists_in_scope, owner_ref
+from .base import Collection, Ctx, exists_in_scope, owner_ref, ref
 
 TIER = {
     "name": F("string", required=True),
@@ -172,7 +172,8 @@ class Products(Collection):
         "element": (
             "plan.elements.elementDefinitionId",
             "plan.ratingAggregations.elementDefinitionId",
-        )
+        ),
+        "source": ("sourceIds",),  # §1: delete blockers unknown; the strict choice
     }
     noun = "product"
 
@@ -197,7 +198,8 @@ class Products(Collection):
                         f"Metering element definition with id {ident} not found"
                     )
         for i, source in enumerate(obj.get("sourceIds") or []):
-            errors[f"sourceIds[{i}]"] = f"Source with id {source} not found"
+            if not exists_in_scope(ctx, "source", source):
+                errors[f"sourceIds[{i}]"] = f"Couldn't find Asset with ID: {source}"
 
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
         obj["version"] = bump(existing["version"]) if existing else (obj["version"] or "1.0.0")
@@ -221,8 +223,7 @@ class Products(Collection):
         for list_name in PLAN_CHILD_LISTS:
             if plan.get(list_name) is None:
                 plan[list_name] = []
-        out["sources"] = []
-        out.pop("sourceIds", None)
+        out["sources"] = [ref(ctx, "source", i) for i in out.pop("sourceIds", None) or []]
         return out
 
 

@@ -158,7 +158,10 @@ class FakeApi:
 
     def _locate(self, path: str) -> tuple[str, str | None, str | None]:
         """(collection, object id or None, rest below the object or None) for a path."""
-        for collection in sorted(self.store, key=len, reverse=True):
+        known = set(self.store) | {kind.api_path for kind in kinds.KINDS.values()}
+        if path in known:  # a collection whose path extends another's (sources/ai/models)
+            return path, None, None
+        for collection in sorted(known, key=len, reverse=True):
             if path.startswith(collection + "/"):
                 ident, _, rest = path[len(collection) + 1 :].partition("/")
                 return collection, ident, rest or None
