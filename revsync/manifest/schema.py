@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING, Any
 
 from .. import kinds
 from ..core import paths
 from ..core.location import locate
 from ..core.problems import Problem
 from .schema_build import build_manifest_schema
+
+if TYPE_CHECKING:  # jsonschema is imported when a manifest is first checked, not before
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 TYPE_NAMES = {
     "string": "a string",
@@ -34,6 +35,8 @@ def manifest_schema() -> dict[str, Any]:
 
 @cache
 def validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(manifest_schema(), format_checker=FormatChecker())
 
 
