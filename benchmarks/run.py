@@ -17,11 +17,13 @@ objects at 50 requests/s. Prints a table and writes benchmarks/results/scale-<pr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -187,6 +189,8 @@ def loaded_database(
             count(manifest),
         )
     if cached:
+        with contextlib.closing(sqlite3.connect(db)) as connection:  # WAL into the file
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cached.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(db, cached)
     return row
