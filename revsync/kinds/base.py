@@ -60,6 +60,11 @@ class KindContext:
     live: dict[str, list[LiveObject]] = field(default_factory=dict)
 
 
+# per-kind values derived from the ClassVars, computed on first use (kinds are singletons)
+_DROPPED: dict[Kind, frozenset[str]] = {}
+_SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
+
+
 class Kind:
     # identity ---------------------------------------------------------------------------
     name: ClassVar[str]  # manifest key, e.g. "products"
@@ -137,7 +142,7 @@ class Kind:
 
     # normalisation --------------------------------------------------------------------------
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        dropped = (COMMON_SERVER_FIELDS | self.server_fields) - self._read_roots()
+        dropped = self._dropped()
         obj = {k: plain(v) for k, v in raw.items() if k not in dropped}
         for ref in self.refs:
             for _, container in paths.containers(obj, ref.container):
@@ -150,6 +155,15 @@ class Kind:
         for name in COMMON_SERVER_FIELDS | self.server_fields:
             obj.pop(name, None)
         return self.canonical(obj)
+
+    def _dropped(self) -> frozenset[str]:
+        """Server fields not needed to read references (computed once per kind)."""
+        cached = _DROPPED.get(self)
+        if cached is None:
+            cached = _DROPPED[self] = (
+                COMMON_SERVER_FIELDS | self.server_fields
+            ) - self._read_roots()
+        return cached
 
     def _read_roots(self) -> frozenset[str]:
         """Top-level fields references are read from (kept until they are converted)."""
@@ -198,12 +212,18 @@ class Kind:
                     value = container.get(ref.field)
                     if isinstance(value, str):
                         container[ref.field] = self._fold_ref(ref, value)
-        obj = normalize.numbers(normalize.drop_empty(obj))
-        normalize.sort_lists(obj, {**self._ref_lists(), **self.unordered})
+        obj = normalize.tidy(obj)
+        normalize.sort_lists(obj, self._sorted_lists())
         return obj
 
     def _fold_ref(self, ref: Ref, value: str) -> str:
         return value.casefold() if ref.fold_case else value
+
+    def _sorted_lists(self) -> dict[str, tuple[str, ...] | None]:
+        cached = _SORTED.get(self)
+        if cached is None:
+            cached = _SORTED[self] = {**self._ref_lists(), **self.unordered}
+        return cached
 
     def _ref_lists(self) -> dict[str, tuple[str, ...] | None]:
         out: dict[str, tuple[str, ...] | None] = {}
