@@ -69,3 +69,10 @@ def test_completion_offers_lazy_commands(monkeypatch):
 
     completions = ShellComplete(cli, {}, "revsync", "_REVSYNC_COMPLETE").get_completions([], "ap")
     assert [c.value for c in completions] == ["apply"]
+
+
+def test_validate_needs_no_http_client_and_no_planner():
+    loaded = imported_after(
+        "import revsync.cli.validate, sys\nassert 'revsync.service' not in sys.modules"
+    )
+    assert "httpx" not in loaded and "deepdiff" not in loaded
