@@ -29,7 +29,7 @@ demo: $(STAMP)
 	./scripts/demo.sh $(BIN)/revsync
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES)) $(if $(BENCH_PROFILE),--profile $(BENCH_PROFILE))
 
 bench-emulator: $(STAMP)
 	$(BIN)/python benchmarks/emulator.py

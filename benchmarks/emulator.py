@@ -1,15 +1,21 @@
 """How many requests per second the emulator sustains on loopback (rate limit off).
 
     make bench-emulator        # or: python benchmarks/emulator.py [--seconds 5]
+    python benchmarks/emulator.py --db ACCOUNT.sqlite   # also: pages of a large account
 
 Target: >= 500 req/s for list pages and for creates, so the emulator is never the
-bottleneck of the other benchmarks. Prints a table; writes benchmarks/results/emulator.json.
+bottleneck of the other benchmarks. With `--db` (an account loaded by `benchmarks/run.py
+--cache DIR`, e.g. 100,000 objects) list pages are read across the whole of its largest
+collection, subscriptions, as a plan reads them.
+Prints a table; writes benchmarks/results/emulator.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -56,9 +62,39 @@ def list_page(client: httpx.Client, i: int) -> httpx.Response:
     return client.get("/metering-element-definitions", params=params)
 
 
+def large_list(pages: int):
+    """Pages of the subscriptions list, every page in turn (deep offsets included)."""
+
+    def request(client: httpx.Client, i: int) -> httpx.Response:
+        params = {"teamId": TEAM, "size": 100, "page": i % pages}
+        return client.get("/subscriptions", params=params)
+
+    return request
+
+
+def large_rows(db: Path, seconds: float) -> list[tuple]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "account.sqlite"
+        shutil.copyfile(db, copy)
+        with emulator_process("--rate-limit", "0", "--db", str(copy)) as api_url:
+            first = httpx.get(
+                api_url + "/v2/api/subscriptions",
+                params={"teamId": TEAM, "size": 100, "page": 0},
+                headers={"x-api-key": KEY},
+                timeout=60,
+            ).json()
+            pages = first["page"]["totalPages"]
+            for clients in (1, 4):
+                ok, bad = hammer(api_url, clients, seconds, large_list(pages))
+                rows.append((f"GET subscriptions page of {pages}", clients, ok / seconds, bad))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--db", type=Path, help="A loaded account (benchmarks/run.py --cache).")
     args = parser.parse_args()
     rows = []
     with emulator_process("--rate-limit", "0") as api_url:
@@ -68,9 +104,11 @@ def main() -> None:
         for clients in (1, 4):
             ok, bad = hammer(api_url, clients, args.seconds, list_page)
             rows.append(("GET list page (100 items)", clients, ok / args.seconds, bad))
-    print(f"{'scenario':<28}{'clients':>8}{'req/s':>10}{'errors':>8}")
+    if args.db:
+        rows += large_rows(args.db, args.seconds)
+    print(f"{'scenario':<36}{'clients':>8}{'req/s':>10}{'errors':>8}")
     for name, clients, rate, bad in rows:
-        print(f"{name:<28}{clients:>8}{rate:>10.0f}{bad:>8}")
+        print(f"{name:<36}{clients:>8}{rate:>10.0f}{bad:>8}")
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     data = [

@@ -12,28 +12,26 @@ import click
 
 from .. import __version__
 from ..core.errors import EXIT_ERROR, RevsyncError
-from .apply import apply_command
-from .common import print_problems
-from .completion import completion_command
-from .drift import drift_command
-from .emulator import emulator_command
-from .export import export_command
-from .graph import graph_command
-from .plan import plan_command
-from .schema import schema_command
-from .show import show_command
-from .validate import validate_command
+from .lazy import LazyGroup
 
-
-class _InOrder(click.Group):
-    """List commands in the order of the workflow, not alphabetically."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+# name -> where the command lives, in the order of the workflow (the order --help lists)
+COMMANDS = {
+    "validate": ".validate:validate_command",
+    "plan": ".plan:plan_command",
+    "apply": ".apply:apply_command",
+    "show": ".show:show_command",
+    "graph": ".graph:graph_command",
+    "drift": ".drift:drift_command",
+    "export": ".export:export_command",
+    "schema": ".schema:schema_command",
+    "emulator": ".emulator:emulator_command",
+    "completion": ".completion:completion_command",
+}
 
 
 @click.group(
-    cls=_InOrder,
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="revsync")
@@ -41,19 +39,11 @@ def cli() -> None:
     """Keep Revenium configuration in git: validate, plan, apply, drift, export."""
 
 
-for command in (
-    validate_command,
-    plan_command,
-    apply_command,
-    show_command,
-    graph_command,
-    drift_command,
-    export_command,
-    schema_command,
-    emulator_command,
-    completion_command,
-):
-    cli.add_command(command)
+def print_problems(problems: list) -> None:
+    """Imported on the error path only: common.py pulls in the HTTP client."""
+    from .common import print_problems as show
+
+    show(problems)
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -10,20 +10,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..client.config import Credentials, resolve
-from ..client.http import ApiClient
 from ..core.errors import ManifestError
 from ..core.live import Account
 from ..core.problems import ERROR, Problem
 from ..engine.recovery import LOOKUP_WINDOW_RANGE, default_lookup_window
 from ..manifest.load import LoadResult, load
 from ..manifest.semantic import CHECKED_BY_PLAN
-from ..service import Target
 from .ranges import Seconds
+
+if TYPE_CHECKING:  # imported where used: `validate` needs neither httpx nor the engine
+    from ..client.http import ApiClient
+    from ..service import Target
 
 
 def color_enabled(no_color: bool) -> bool:
@@ -155,6 +157,8 @@ class Session:
     @property
     def target(self) -> Target:
         """What the service works on; a lost create is looked up for at least 30 s."""
+        from ..service import Target
+
         window = self.lookup_window or default_lookup_window(self.timeout)
         return Target(self.client, self.account, self.credentials.api_url, self.parallelism, window)
 
@@ -217,6 +221,8 @@ def open_session(options: dict[str, Any]) -> Iterator[Session]:
                 k: options[k] for k in ("api_url", "api_key", "team_id", "tenant_id", "owner_id")
             }
             credentials = resolve(flags, insecure_http=options["insecure_http"])
+        from ..client.http import ApiClient
+
         client = ApiClient(
             credentials,
             timeout=options["timeout"],

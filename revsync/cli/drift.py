@@ -11,14 +11,8 @@ from ..engine.drift import DriftReport
 from ..engine.planner import PlanOptions
 from ..output import drift as drift_output
 from ..service import compute_plan
-from .common import (
-    api_options,
-    load_or_exit,
-    open_session,
-    output_option,
-    paths_argument,
-    with_session_options,
-)
+from .common import api_options, output_option, paths_argument, with_session_options
+from .pipeline import planning
 
 
 @click.command("drift")
@@ -32,9 +26,8 @@ def drift_command(options: dict[str, Any], paths: tuple[str, ...], output: str) 
     Categories: changed in Revenium, missing in Revenium, present in Revenium but not in
     the manifests. Exit 0 in sync, 2 on drift, 1 on error, 3 for invalid manifests.
     """
-    loaded = load_or_exit(paths)
-    with open_session(options) as session:
-        plan = compute_plan(session.target, loaded.state, PlanOptions(prune=False))
+    with planning(options, paths, prune=False) as (session, loaded, reads):
+        plan = compute_plan(session.target, loaded.state, PlanOptions(prune=False), reads)
         report = DriftReport.from_plan(plan)
         if output == "json":
             click.echo(drift_output.render_json(report))

@@ -13,14 +13,8 @@ from ..engine.planfile import save_plan
 from ..engine.planner import PlanOptions
 from ..output import json_out, markdown, text
 from ..service import compute_plan
-from .common import (
-    api_options,
-    load_or_exit,
-    open_session,
-    output_option,
-    paths_argument,
-    with_session_options,
-)
+from .common import api_options, output_option, paths_argument, with_session_options
+from .pipeline import planning
 
 
 def plan_options(f):
@@ -119,9 +113,8 @@ def plan_command(
     Exit 0 (2 with --detailed-exitcode when there are changes), 3 for invalid manifests,
     4 when the plan is refused (ambiguous objects, mass deletion).
     """
-    loaded = load_or_exit(paths)
-    with open_session(options) as session:
-        plan = compute_plan(session.target, loaded.state, plan_options)
+    with planning(options, paths, plan_options.prune) as (session, loaded, reads):
+        plan = compute_plan(session.target, loaded.state, plan_options, reads)
         click.echo(render(plan, output, session.color, summary_only))
         if out_file and plan.refused:
             click.echo(f"The plan is refused: not saved to {out_file}.", err=True)

@@ -40,15 +40,17 @@ def _constant(name: str) -> Any:
 
 
 def _check_depth(value: Any) -> None:
+    """Only containers are stacked: most values of a page are scalars (it runs per page)."""
+    if not isinstance(value, (dict, list)):
+        return
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH or (depth == MAX_DEPTH and item):  # its values are one deeper
             raise BadJson(f"nested deeper than {MAX_DEPTH} levels")
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
 
 
 def loads(payload: bytes) -> Any:

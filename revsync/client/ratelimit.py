@@ -25,6 +25,8 @@ WINDOW = 1.0  # Revenium's rate-limit windows are one second long
 DEFAULT_LIMIT = 50  # the platform bucket, assumed until the server states its limit
 MAX_RESET_WAIT = 3.0  # cap on a pacing wait derived from X-RateLimit-Reset
 SKEW_TOLERANCE = 1.5  # clock differences below this are not measurable through `Date`
+EDGE = 0.25  # a request let through this close to a window's end may arrive in the next one
+# (a busy process can take tens of milliseconds between letting it through and sending it)
 
 
 def server_skew(headers: Mapping[str, str], now: float) -> float | None:
@@ -67,6 +69,7 @@ class RateGate:
         self.blocked_until = 0.0  # after a 429: nothing goes out before this
         self.skew = 0.0
         self._left: float | None = None  # the reset of the window we last left
+        self._carry = 0  # requests sent at the very end of this window, maybe counted in the next
 
     def acquire(self, max_wait: float = math.inf) -> bool:
         """Take a slot in the current window, waiting at most `max_wait` seconds in all.
@@ -93,19 +96,26 @@ class RateGate:
         assert self.remaining is not None
         if self.remaining > 0:
             self.remaining -= 1
+            if self.reset - now < EDGE:
+                self._carry += 1
             return 0.0
         assert self.reset is not None
         return min(self.reset + GUARD - now, MAX_RESET_WAIT)
 
     def _next_window(self, now: float) -> None:
+        """Open the window `now` is in; what the last one sent at its very end counts here too
+        (the server may have received it after its window turned)."""
+        carry, self._carry = self._carry, 0
         if self.reset is None:
             self.reset = math.floor(now) + WINDOW
         else:
             self._left = self.reset
-            self.reset += WINDOW * max(1, math.ceil((now - self.reset) / WINDOW))
+            steps = max(1, math.ceil((now - self.reset) / WINDOW))
+            carry = carry if steps == 1 else 0
+            self.reset += WINDOW * steps
             if self.reset - now > MAX_RESET_WAIT:
                 self.reset = now + WINDOW
-        self.remaining = self.limit
+        self.remaining = max(0, self.limit - carry)
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Learn the server's view of the window from an answer's headers."""

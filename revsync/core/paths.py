@@ -6,17 +6,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 Step = str | int
 
 
-def split(path: str) -> list[str]:
-    return [p for p in path.split(".") if p]
+@cache
+def split(path: str) -> tuple[str, ...]:
+    """The steps of a path (cached: paths are the kinds' few constants, walked per object)."""
+    return tuple(p for p in path.split(".") if p)
 
 
 def containers(obj: Any, path: str) -> Iterator[tuple[tuple[Step, ...], dict[str, Any]]]:
     """Every mapping reached by `path` (with its concrete path), e.g. each plan element."""
+    if not path:  # the object itself: most paths of a kind are top-level fields
+        if isinstance(obj, dict):
+            yield (), obj
+        return
     for at, value in _walk(obj, split(path), ()):
         if isinstance(value, dict):
             yield at, value
@@ -27,7 +34,7 @@ def values(obj: Any, path: str) -> list[Any]:
     return [value for _, value in _walk(obj, split(path), ())]
 
 
-def _walk(obj: Any, parts: list[str], at: tuple[Step, ...]) -> Iterator[tuple[tuple, Any]]:
+def _walk(obj: Any, parts: tuple[str, ...], at: tuple[Step, ...]) -> Iterator[tuple[tuple, Any]]:
     if not parts:
         yield at, obj
         return

@@ -62,8 +62,19 @@ class Step:
         return cls(**data, lookup=lookup)
 
 
+def ref_placeholder(change_key: str, written: str = "{id}") -> dict[str, str]:
+    """The id another change creates, as the API writes it (`slack:{id}`) when not bare."""
+    if written == "{id}":
+        return {"$ref": change_key}
+    return {"$ref": change_key, "$format": written}
+
+
 def is_ref(value: Any) -> bool:
-    return isinstance(value, dict) and set(value) == {"$ref"}
+    return isinstance(value, dict) and "$ref" in value and set(value) <= {"$ref", "$format"}
+
+
+def fill_ref(value: dict[str, str], ident: str) -> str:
+    return value.get("$format", "{id}").format(id=ident)
 
 
 def is_secret(value: Any) -> bool:

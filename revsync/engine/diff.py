@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from deepdiff import DeepDiff
-from deepdiff.helper import notpresent
-
 from ..core.paths import fmt, walk
 from .plan import MISSING, FieldChange
 
@@ -17,6 +14,8 @@ def field_changes(live: dict[str, Any], desired: dict[str, Any]) -> list[FieldCh
         return []
     if not live:
         return [FieldChange(key, MISSING, value) for key, value in desired.items()]
+    from deepdiff import DeepDiff  # here, not at the top: it costs 0.1 s to import
+
     tree = DeepDiff(live, desired, view="tree", ignore_numeric_type_changes=True)
     changes: dict[tuple, FieldChange] = {}
     for levels in tree.values():
@@ -42,6 +41,8 @@ def _collapse(path: tuple, live: Any, desired: Any) -> tuple:
 
 
 def _at(obj: Any, path: tuple) -> Any:
+    from deepdiff.helper import notpresent
+
     value = walk(obj, path, MISSING)
     return MISSING if value is notpresent else value
 

@@ -15,7 +15,7 @@ from graphlib import TopologicalSorter
 from typing import Any
 
 from ..core.ids import quote_id, safe_id
-from ..core.steps import Step, is_ref, is_secret
+from ..core.steps import Step, fill_ref, is_ref, is_secret
 from .api import Api, ApiError, ApiUnreachable
 from .order import dependants
 from .plan import Change, Plan
@@ -249,7 +249,7 @@ class Executor:
             with self._ids_lock:
                 if key not in self.ids:
                     raise StepFailed(f"{key} has no id: it was not created")
-                return self.ids[key]
+                return fill_ref(value, self.ids[key])
         if is_secret(value):
             token = value["$secret"]
             if token not in self.plan.secrets:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from .. import kinds
 from ..core.desired import DesiredState
 from ..core.ids import safe_id
-from ..core.live import Account, LiveState
+from ..core.live import Account, LiveObject, LiveState
 from .api import Api
 
 
 def kinds_to_read(state: DesiredState, prune: bool) -> list[str]:
     """Managed kinds, the kinds they reference, and (when deleting) the kinds referencing them."""
-    wanted = set(state.managed_kinds)
+    return kinds_for(state.managed_kinds, prune)
+
+
+def kinds_for(managed: Iterable[str], prune: bool) -> list[str]:
+    """The kinds a plan of `managed` kinds reads, in registry order."""
+    managed = {k for k in managed if k in kinds.KINDS}
+    wanted = set(managed)
     frontier = list(wanted)
     while frontier:
         for ref in kinds.get(frontier.pop()).refs:
@@ -22,19 +31,66 @@ def kinds_to_read(state: DesiredState, prune: bool) -> list[str]:
                 frontier.append(ref.target)
     if prune:
         for kind in kinds.KINDS.values():
-            if any(ref.target in state.managed_kinds for ref in kind.refs):
+            if any(ref.target in managed for ref in kind.refs):
                 wanted.add(kind.name)
     return [k for k in kinds.names() if k in wanted]
 
 
 def read_live(client: Api, account: Account, kind_names: list[str]) -> LiveState:
-    live = LiveState(read_kinds=list(kind_names))
-    with ThreadPoolExecutor(max(1, len(kind_names)), thread_name_prefix="revsync-kind") as pool:
-        futures = {
-            name: pool.submit(kinds.get(name).read, client.list_all, account) for name in kind_names
-        }
-        for name, future in futures.items():
-            objects = future.result()
+    reads = LiveReads(client, account, kind_names)
+    try:
+        return reads.live_for(kind_names)
+    finally:
+        reads.close()
+
+
+class ReadsCancelled(Exception):
+    """The reads were stopped (the manifests turned out invalid): nothing more is sent."""
+
+
+class LiveReads:
+    """Reads of whole kinds that run in the background, one thread per kind.
+
+    Started before the manifests are loaded, so reading (bound by the API's rate limit)
+    and checking the manifests (bound by our CPU) overlap. `live_for` joins them and
+    reads any kind the early guess missed; `close` stops reads that are no longer wanted.
+    """
+
+    def __init__(self, client: Api, account: Account, kind_names: Iterable[str]) -> None:
+        self._client = client
+        self._account = account
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(len(kinds.KINDS) or 1, thread_name_prefix="revsync-kind")
+        self._futures: dict[str, Future[list[LiveObject]]] = {}
+        self.start(kind_names)
+
+    def start(self, kind_names: Iterable[str]) -> None:
+        for name in kind_names:
+            if name not in self._futures:
+                self._futures[name] = self._pool.submit(self._read, name)
+
+    def started(self) -> list[str]:
+        return list(self._futures)
+
+    def _read(self, name: str) -> list[LiveObject]:
+        return kinds.get(name).read(self._list_all, self._account)
+
+    def _list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self._stop.is_set():
+            raise ReadsCancelled(path)
+        return self._client.list_all(path, params)
+
+    def live_for(self, kind_names: list[str]) -> LiveState:
+        """The live state of exactly `kind_names` (reading those not started yet)."""
+        self.start(kind_names)
+        live = LiveState(read_kinds=list(kind_names))
+        for name in kind_names:
+            objects = self._futures[name].result()
             live.objects[name] = [o for o in objects if safe_id(o.id)]
             live.unsafe += [o for o in objects if not safe_id(o.id)]
-    return live
+        return live
+
+    def close(self) -> None:
+        """Stop: no new list is started; kinds not begun are dropped. Does not wait."""
+        self._stop.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -16,7 +16,7 @@ from ..core.live import Account, LiveObject
 from ..core.location import plain
 from ..core.problems import Problem
 from ..core.refs import Ref
-from ..core.steps import Lookup, Step
+from ..core.steps import Lookup, Step, ref_placeholder
 from . import normalize
 
 COMMON_SERVER_FIELDS = frozenset(
@@ -61,6 +61,11 @@ class KindContext:
 
     account: Account
     live: dict[str, list[LiveObject]] = field(default_factory=dict)
+
+
+# per-kind values derived from the ClassVars, computed on first use (kinds are singletons)
+_DROPPED: dict[Kind, frozenset[str]] = {}
+_SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
 
 
 class Kind:
@@ -179,11 +184,11 @@ class Kind:
 
     # normalisation --------------------------------------------------------------------------
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        dropped = (COMMON_SERVER_FIELDS | self.server_fields) - self._read_roots()
+        dropped = self._dropped()
         obj = {k: plain(v) for k, v in raw.items() if k not in dropped}
         for ref in self.refs:
             for _, container in paths.containers(obj, ref.container):
-                found = paths.values(container, ref.read)
+                found = _read_ids(ref, paths.values(container, ref.read))
                 container.pop(paths.root(ref.read), None)
                 if ref.raw:
                     container.pop(ref.raw, None)
@@ -192,6 +197,15 @@ class Kind:
         for name in COMMON_SERVER_FIELDS | self.server_fields:
             obj.pop(name, None)
         return self.canonical(obj)
+
+    def _dropped(self) -> frozenset[str]:
+        """Server fields not needed to read references (computed once per kind)."""
+        cached = _DROPPED.get(self)
+        if cached is None:
+            cached = _DROPPED[self] = (
+                COMMON_SERVER_FIELDS | self.server_fields
+            ) - self._read_roots()
+        return cached
 
     def _read_roots(self) -> frozenset[str]:
         """Top-level fields references are read from (kept until they are converted)."""
@@ -241,12 +255,18 @@ class Kind:
                     if isinstance(value, str):
                         container[ref.field] = self._fold_ref(ref, value)
         normalize.decimals(obj, self.decimal_fields)
-        obj = normalize.numbers(normalize.drop_empty(obj))
-        normalize.sort_lists(obj, {**self._ref_lists(), **self.unordered})
+        obj = normalize.tidy(obj)
+        normalize.sort_lists(obj, self._sorted_lists())
         return obj
 
     def _fold_ref(self, ref: Ref, value: str) -> str:
         return value.casefold() if ref.fold_case else value
+
+    def _sorted_lists(self) -> dict[str, tuple[str, ...] | None]:
+        cached = _SORTED.get(self)
+        if cached is None:
+            cached = _SORTED[self] = {**self._ref_lists(), **self.unordered}
+        return cached
 
     def _ref_lists(self) -> dict[str, tuple[str, ...] | None]:
         out: dict[str, tuple[str, ...] | None] = {}
@@ -271,7 +291,7 @@ class Kind:
                     for i, name in enumerate(items):
                         where = (*at, ref.field, i) if ref.many else (*at, ref.field)
                         resolved = binder.resolve(ref.target, str(name), entry, where)
-                        ids.append(str(name) if ref.by_key else resolved)
+                        ids.append(str(name) if ref.by_key else _written(ref, resolved))
                 elif raw is not None:
                     ids = raw if isinstance(raw, list) else [raw]
                 else:
@@ -367,8 +387,24 @@ class Kind:
         out = []
         for ref in self.refs:
             for _, container in paths.containers(raw, ref.container):
-                for value in paths.values(container, ref.read):
+                for value in _read_ids(ref, paths.values(container, ref.read)):
                     if value is not None:
                         value = self._fold_ref(ref, str(value)) if ref.by_key else str(value)
                         out.append((ref.target, value, ref.by_key))
         return out
+
+
+def _written(ref: Ref, resolved: Any) -> Any:
+    """A resolved id (or the placeholder of one this plan creates) as the API writes it."""
+    if ref.written == "{id}" or resolved is None:
+        return resolved
+    if isinstance(resolved, dict) and "$ref" in resolved:
+        return ref_placeholder(resolved["$ref"], ref.written)
+    return ref.write_value(str(resolved))
+
+
+def _read_ids(ref: Ref, values: list[Any]) -> list[Any]:
+    """The ids inside values the API returns (`slack:abc` -> `abc`); others are not this ref's."""
+    if ref.written == "{id}":
+        return values
+    return [ref.read_value(v) for v in values if isinstance(v, str) and ref.read_value(v)]

@@ -6,8 +6,8 @@ a field with `null` (description, groupBy, hardLimit, warnThreshold, denyMessage
 
 `slackConfigurations: [names]` become `notificationChannelIds: ["slack:<id>"]`; the raw
 `notificationChannelIds` (e.g. `webhook:<id>`) join them into one list, sent whole (PATCH
-replaces the list). The generic machinery writes plain ids, so this kind writes, reads and
-reports the `slack:` form itself (`Ref.written`).
+replaces the list). The reference declares its written form (`Ref.written = "slack:{id}"`),
+so ids, and placeholders for Slack configurations this same apply creates, are written so.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from ..core.live import Account, LiveObject
 from ..core.location import plain
 from ..core.problems import Problem
 from ..core.refs import Ref
-from ..core.steps import Lookup, Step, is_ref
-from .base import Binder, Kind, KindContext, NameIndex, Unplannable
+from ..core.steps import Lookup, Step
+from .base import Binder, Kind, KindContext, NameIndex
 
 SLACK = Ref(
     "slackConfigurations",
@@ -57,7 +57,7 @@ class CostControls(Kind):
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
         raw = dict(raw)
         slack, others = split_channels(raw.pop(CHANNELS, None) or [], names)
-        raw["slackChannelIds"] = [ident for ident, _ in slack]
+        raw["slackChannelIds"] = [SLACK.write_value(ident) for ident, _ in slack]
         obj = super().normalize_live(_department_rows(raw), names)
         obj[CHANNELS] = sorted(others)
         obj.setdefault("slackConfigurations", [])  # one list, read whole: both halves known
@@ -109,12 +109,11 @@ class CostControls(Kind):
         if names is None and raw is None:
             return obj
         slack = obj.pop(CHANNELS, None) if names is not None else []
-        resolved = [v if is_ref(v) else SLACK.write_value(str(v)) for v in slack or [] if v]
+        resolved = [v for v in slack or [] if v]  # already `slack:<id>` (Ref.written)
         obj[CHANNELS] = [*resolved, *(plain(raw) or [])]
         return obj
 
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
-        _refuse_new_slack(body)
         body = {**CREATE_DEFAULTS, **{k: None for k in CREATE_PRESENT}, **body}
         return super().create_steps(entry, body, ctx)
 
@@ -126,7 +125,6 @@ class CostControls(Kind):
         patch = {f: v for f, v in patch.items() if not _same(v, live.raw.get(f))}
         if not patch:
             return []  # nothing the API would change (e.g. a clear of an empty field)
-        _refuse_new_slack(patch)
         return [
             Step(
                 "PATCH",
@@ -188,15 +186,6 @@ def _department_rows(obj: dict[str, Any]) -> dict[str, Any]:
             if row["includeDescendants"] is None:
                 row["includeDescendants"] = True
     return obj
-
-
-def _refuse_new_slack(body: dict[str, Any]) -> None:
-    if any(is_ref(v) for v in body.get(CHANNELS) or []):
-        raise Unplannable(
-            "a Slack configuration it names is created by this same apply, and its id must be "
-            "written as 'slack:<id>', which revsync can only do once it exists: apply again "
-            "after this apply has created it"
-        )
 
 
 def filter_problems(row: dict[str, Any]) -> list[tuple[str, str]]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING, Any
 
 from .. import kinds
 from ..core import paths
 from ..core.location import locate
 from ..core.problems import Problem
+from .compiled import Check, compile_schema
 from .schema_build import build_manifest_schema
+
+if TYPE_CHECKING:  # jsonschema is imported when a manifest is first checked, not before
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 TYPE_NAMES = {
     "string": "a string",
@@ -34,7 +36,15 @@ def manifest_schema() -> dict[str, Any]:
 
 @cache
 def validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(manifest_schema(), format_checker=FormatChecker())
+
+
+@cache
+def quick_check() -> Check | None:
+    """The compiled yes/no check of the manifest schema (None: jsonschema does it all)."""
+    return compile_schema(manifest_schema(), validator().format_checker.conforms)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
@@ -50,6 +60,9 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 
 def check_document(doc: Any, addresser) -> list[Problem]:
     """All schema errors of one document. `addresser(path)` names the object at a path."""
+    quick = quick_check()
+    if quick is not None and quick(doc):
+        return []  # valid: no need for jsonschema's slower walk, which finds the paths
     problems: list[Problem] = []
     for error in validator().iter_errors(doc):
         problems.extend(_convert(error, doc, addresser))

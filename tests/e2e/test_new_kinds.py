@@ -202,3 +202,32 @@ def test_product_without_sources_keeps_the_live_links(revsync, env: Emulator, wr
     [put] = writes(env, since)
     assert put["body"]["sourceIds"] == [one(env, "source")["id"]]
     assert revsync("plan", write(text), "--detailed-exitcode").code == 0
+
+
+def test_a_cost_control_names_a_slack_configuration_created_in_the_same_apply(
+    revsync, env: Emulator, write, monkeypatch
+) -> None:
+    """The reference declares its written form (`slack:{id}`): the placeholder of an id this
+    apply creates is filled in that form, so one apply does both."""
+    monkeypatch.setenv("SLACK_WEBHOOK_OPS", "https://hooks.slack.com/services/T/B/ops")
+    text = """\
+version: 1
+slackConfigurations:
+  - {name: ops, channelName: "#ops", webhookUrl: "${SLACK_WEBHOOK_OPS}"}
+costControls:
+  - name: cap
+    metricType: TOTAL_COST
+    windowType: DAILY
+    action: WARN_ONLY
+    hardLimit: 100
+    slackConfigurations: [ops]
+    notificationChannelIds: ["webhook:hook1"]
+"""
+    applied = revsync("apply", write(text), "--auto-approve")
+    assert applied.code == 0, applied.out + applied.err
+    [slack] = env.objects("slack")
+    assert one(env, "cost_control")["notificationChannelIds"] == [
+        f"slack:{slack['id']}",
+        "webhook:hook1",
+    ]
+    assert revsync("plan", write(text), "--detailed-exitcode").code == 0

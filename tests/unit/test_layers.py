@@ -32,6 +32,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "revsync.engine",
         "revsync.lock",
     ),
+    "revsync.prefetch": ("revsync.core", "revsync.kinds", "revsync.manifest", "revsync.engine"),
     "revsync.output": ("revsync.core", "revsync.kinds", "revsync.engine", "revsync.service"),
     "revsync.emulator": (),
 }

@@ -291,14 +291,14 @@ def ref(ctx: Ctx, kind: str, ident: str | None) -> dict[str, Any] | None:
     if ident is None:
         return None
     collection = ctx.collection(kind)
-    found = ctx.store.get(kind, ident)
-    obj = found[1] if found else {}
+    found = ctx.store.fields(kind, ident, (collection.label_field, "created", "updated"))
+    label, created, updated = found or (None, None, None)
     return {
         "id": ident,
-        "label": obj.get(collection.label_field),
+        "label": label,
         "resourceType": collection.resource_type,
-        "created": obj.get("created"),
-        "updated": obj.get("updated"),
+        "created": created,
+        "updated": updated,
         "_links": {"self": {"href": collection.href(ctx, ident)}},
     }
 

@@ -111,8 +111,8 @@ class Subscriptions(Collection):
 
     def _subscriber_id(self, ctx: Ctx, email: str) -> str | None:
         scope = ctx.collection("subscriber").read_scopes(ctx)
-        found = ctx.store.by_name("subscriber", scope, email)
-        return found[0]["id"] if found else None
+        found = ctx.store.ids_by_name("subscriber", scope, email)
+        return found[0] if found else None
 
     def patch(self, ctx: Ctx, ident: str, body: Any) -> tuple[int, Any]:
         self.check_team_param(ctx, required=False)

@@ -1,0 +1,78 @@
+"""Start-up stays cheap: the command group imports a command only when it is used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from revsync.cli import COMMANDS, cli
+from revsync.cli.lazy import LazyGroup
+
+HEAVY = ("deepdiff", "jsonschema", "httpx", "revsync.cli.common", "revsync.emulator")
+
+
+def imported_after(code: str) -> list[str]:
+    """Which heavy modules a fresh interpreter holds after running `code`."""
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_importing_the_cli_loads_no_heavy_module():
+    assert imported_after("import revsync.cli") == []
+
+
+def test_version_loads_no_command():
+    code = (
+        "import sys\nfrom revsync.cli import cli\n"
+        "try:\n    cli.main(['--version'], standalone_mode=False)\nexcept SystemExit:\n    pass"
+    )
+    assert imported_after(code) == []
+
+
+def test_help_lists_commands_in_workflow_order():
+    result = subprocess.run(
+        [sys.executable, "-m", "revsync", "--help"], capture_output=True, text=True, check=True
+    )
+    listed = [
+        line.split()[0]
+        for line in result.stdout.split("Commands:")[1].splitlines()
+        if line.startswith("  ")
+    ]
+    assert listed == list(COMMANDS)
+    assert listed[:3] == ["validate", "plan", "apply"]
+
+
+def test_every_lazy_command_loads_under_its_name():
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert isinstance(command, click.Command)
+        assert command.name == name
+    assert cli.get_command(ctx, "nope") is None
+
+
+def test_a_target_that_is_not_a_command_is_refused():
+    group = LazyGroup(lazy_commands={"bad": "revsync.cli.lazy:LazyGroup"})
+    with pytest.raises(TypeError, match="not a click command"):
+        group.get_command(click.Context(group), "bad")
+
+
+def test_completion_offers_lazy_commands(monkeypatch):
+    from click.shell_completion import ShellComplete
+
+    completions = ShellComplete(cli, {}, "revsync", "_REVSYNC_COMPLETE").get_completions([], "ap")
+    assert [c.value for c in completions] == ["apply"]
+
+
+def test_validate_needs_no_http_client_and_no_planner():
+    loaded = imported_after(
+        "import revsync.cli.validate, sys\nassert 'revsync.service' not in sys.modules"
+    )
+    assert "httpx" not in loaded and "deepdiff" not in loaded

@@ -1,0 +1,65 @@
+"""Requests sent at the very end of a window count in the next one too: they may arrive after
+the server's window turned, and 50 more at once would then draw a 429."""
+
+from __future__ import annotations
+
+import pytest
+
+from revsync.client.ratelimit import EDGE, GUARD, RateGate
+
+
+def gate_at(start: float) -> tuple[RateGate, list[float]]:
+    now = [start]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    return RateGate(clock=lambda: now[0], sleep=sleep, default_limit=50), now
+
+
+def test_requests_at_a_windows_end_reduce_the_next_window():
+    gate, now = gate_at(1000.0 + 1 - EDGE / 2)
+    for _ in range(10):
+        assert gate.acquire(0)
+    now[0] = 1001.0 + GUARD + 0.01
+    taken = 0
+    while gate.acquire(0):
+        taken += 1
+    assert taken == 40  # 50 minus the 10 that may have landed in this window
+
+
+def test_requests_earlier_in_the_window_do_not():
+    gate, now = gate_at(1000.5)
+    for _ in range(10):
+        assert gate.acquire(0)
+    now[0] = 1001.0 + GUARD + 0.01
+    taken = 0
+    while gate.acquire(0):
+        taken += 1
+    assert taken == 50
+
+
+def test_a_carry_does_not_outlive_an_idle_window():
+    gate, now = gate_at(1000.0 + 1 - EDGE / 2)
+    for _ in range(10):
+        gate.acquire(0)
+    now[0] = 1003.5
+    taken = 0
+    while gate.acquire(0):
+        taken += 1
+    assert taken == 50
+
+
+@pytest.mark.parametrize("start", [1000.0, 1000.93, 1000.99])
+def test_no_window_of_the_server_gets_more_than_the_limit(start: float):
+    """Requests arrive 30 ms after they are let through; count them per server window."""
+    gate, now = gate_at(start)
+    arrivals = []
+    for _ in range(300):
+        gate.acquire()
+        arrivals.append(now[0] + 0.03)
+        now[0] += 0.001
+    per_window: dict[int, int] = {}
+    for t in arrivals:
+        per_window[int(t)] = per_window.get(int(t), 0) + 1
+    assert max(per_window.values()) <= 50
