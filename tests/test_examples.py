@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
@@ -55,7 +56,9 @@ def test_example_validates_applies_and_converges(
 
 def _options(command: str) -> set[str]:
     found = set()
-    for param in cli.commands[command].params:
+    loaded = cli.get_command(click.Context(cli), command)  # commands load lazily
+    assert loaded is not None, f"no command {command}"
+    for param in loaded.params:
         found.update(o for o in (*param.opts, *param.secondary_opts) if o.startswith("-"))
     return found | {"--help", "-h"}
 
