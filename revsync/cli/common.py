@@ -248,10 +248,11 @@ def open_session(options: dict[str, Any]) -> Iterator[Session]:
             emulator.stop()
 
 
-def load_or_exit(paths: tuple[str, ...]) -> LoadResult:
+def load_or_exit(paths: tuple[str, ...], offline: bool = False) -> LoadResult:
+    """Manifests for a command; `offline` ones (graph) take an unset ${VAR} as a placeholder."""
     if not paths:
         raise click.UsageError("give at least one manifest file or folder")
-    result = load(paths)
+    result = load(paths, require_env=not offline)
     if not result.ok:
         n = len(result.errors)
         raise ManifestError(

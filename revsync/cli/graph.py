@@ -32,7 +32,9 @@ def graph_command(paths: tuple[str, ...], plan_file: str | None, fmt: str) -> in
     if plan_file and paths:
         raise click.UsageError("give either manifest paths or --plan FILE, not both")
     graph = (
-        plan_graph(load_plan(plan_file)) if plan_file else manifest_graph(load_or_exit(paths).state)
+        plan_graph(load_plan(plan_file))
+        if plan_file
+        else manifest_graph(load_or_exit(paths, offline=True).state)
     )
     click.echo((mermaid if fmt == "mermaid" else dot)(graph), nl=False)
     return EXIT_OK

@@ -110,8 +110,8 @@ def plan_command(
 ) -> int:
     """Show what apply would change in Revenium.
 
-    Exit 0 (2 with --detailed-exitcode when there are changes), 3 for invalid manifests,
-    4 when the plan is refused (ambiguous objects, mass deletion).
+    Exit 0 (2 with --detailed-exitcode when there are changes), 1 on API or network errors,
+    3 for invalid manifests, 4 when the plan is refused (ambiguous objects, mass deletion).
     """
     with planning(options, paths, plan_options.prune) as (session, loaded, reads):
         plan = compute_plan(session.target, loaded.state, plan_options, reads)

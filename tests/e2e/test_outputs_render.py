@@ -123,3 +123,19 @@ def test_write_only_fields_are_explained_in_every_plan(revsync, write, env: Emul
         assert "write-only: not compared" in result.out and "--update-sensitive" in result.out
     updated = revsync("plan", write(manifest), "--update-sensitive")
     assert "webhookUrl" in updated.out and "1 to update" in updated.out
+
+
+def test_graph_is_offline_an_unset_variable_is_a_placeholder(revsync, write, monkeypatch) -> None:
+    """Like validate, graph needs no secrets: a CI job without them can still draw it."""
+    monkeypatch.delenv("NO_SUCH_WEBHOOK", raising=False)
+    text = (
+        "slackConfigurations:\n"
+        "  - {name: ops, channelName: '#ops', webhookUrl: '${NO_SUCH_WEBHOOK}'}\n"
+        "alerts:\n"
+        "  - {name: spend, alertType: THRESHOLD, metricType: TOTAL_COST,"
+        " operatorType: GREATER_THAN, threshold: 5, periodDuration: DAILY,"
+        " slackConfigurations: [ops]}\n"
+    )
+    result = revsync("graph", write(text))
+    assert result.code == 0, result.err
+    assert "slackConfigurations/ops" in result.out and "alerts/spend" in result.out
