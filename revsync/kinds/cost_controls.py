@@ -19,7 +19,7 @@ from ..core.live import Account, LiveObject
 from ..core.location import plain
 from ..core.problems import Problem
 from ..core.refs import Ref
-from ..core.steps import Lookup, Step
+from ..core.steps import Step
 from .base import Binder, Kind, KindContext, NameIndex
 
 SLACK = Ref(
@@ -35,13 +35,14 @@ CLEARED_BY_NULL = ("description", "groupBy", "hardLimit", "warnThreshold", "deny
 CLEARED_BY_EMPTY = ("filters", "notificationEmails", CHANNELS, "slackConfigurations")
 CREATE_PRESENT = ("description", "groupBy", "warnThreshold")  # required keys, may be null
 CREATE_DEFAULTS = {"enabled": True, "shadowMode": False}
-GONE = [404, 400, 403]  # unknown id 400, deleted 403 (§4): maybe gone, look it up
+GONE = (404, 400, 403)  # unknown id 400, deleted 403 (§4): maybe gone, look it up
 
 
 class CostControls(Kind):
     name = "costControls"
     title = "cost control"
     schema_def = "costControl"
+    gone_statuses = GONE
     api_path = "/v2/api/ai/cost-controls"
     refs = (SLACK,)
     server_fields = frozenset({"createdBy", "modifiedBy"})
@@ -132,19 +133,6 @@ class CostControls(Kind):
                 self.write_params(ctx.account),
                 patch,
                 description=f"change the {self.title} ({', '.join(patch)})",
-            )
-        ]
-
-    def delete_steps(self, live: LiveObject, ctx: KindContext) -> list[Step]:
-        return [
-            Step(
-                "DELETE",
-                self.item_path(),
-                self.write_params(ctx.account),
-                missing_ok=True,
-                gone_statuses=list(GONE),
-                lookup=Lookup(self.api_path, self.read_params(ctx.account), {"id": live.id}),
-                description=f"delete {self.title}",
             )
         ]
 

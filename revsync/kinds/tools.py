@@ -15,17 +15,18 @@ from typing import Any
 from ..core.desired import Entry
 from ..core.live import LiveObject
 from ..core.problems import Problem
-from ..core.steps import Lookup, Step
+from ..core.steps import Step
 from .base import Kind, KindContext, NameIndex
 
 # a missing tool answers 500, a deleted one 403 (§2, §6.3): maybe gone, look it up
-GONE = [404, 403, 500]
+GONE = (404, 403, 500)
 
 
 class Tools(Kind):
     name = "tools"
     title = "tool"
     schema_def = "tool"
+    gone_statuses = GONE
     api_path = "/v2/api/tools"
     key_fields = ("toolId",)
     server_fields = frozenset({"plan", "configSource", "version"})
@@ -52,19 +53,6 @@ class Tools(Kind):
         if "pricing" not in changed:
             body.pop("pricing", None)  # resending it would rebuild the tool's plan
         return super().update_steps(live, body, changed, ctx)
-
-    def delete_steps(self, live: LiveObject, ctx: KindContext) -> list[Step]:
-        return [
-            Step(
-                "DELETE",
-                self.item_path(),
-                self.write_params(ctx.account),
-                missing_ok=True,
-                gone_statuses=list(GONE),
-                lookup=Lookup(self.api_path, self.read_params(ctx.account), {"id": live.id}),
-                description=f"delete {self.title}",
-            )
-        ]
 
 
 def numeric_prices(pricing: Any) -> Any:
