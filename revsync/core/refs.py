@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from .steps import ref_placeholder
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,17 @@ class Ref:
         if not (value.startswith(prefix) and value.endswith(suffix)):
             return None
         return value[len(prefix) : len(value) - len(suffix)] if suffix else value[len(prefix) :]
+
+    def write_resolved(self, resolved: Any) -> Any:
+        """A resolved id (or the placeholder of one this plan creates) as the API writes it."""
+        if self.written == "{id}" or resolved is None:
+            return resolved
+        if isinstance(resolved, dict) and "$ref" in resolved:
+            return ref_placeholder(resolved["$ref"], self.written)
+        return self.write_value(str(resolved))
+
+    def read_ids(self, values: list[Any]) -> list[Any]:
+        """The ids inside values the API returns (`slack:abc` -> `abc`); others are not ours."""
+        if self.written == "{id}":
+            return values
+        return [self.read_value(v) for v in values if isinstance(v, str) and self.read_value(v)]

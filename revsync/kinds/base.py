@@ -16,7 +16,7 @@ from ..core.live import Account, LiveObject
 from ..core.location import plain
 from ..core.problems import Problem
 from ..core.refs import Ref
-from ..core.steps import Lookup, Step, ref_placeholder
+from ..core.steps import Lookup, Step
 from . import normalize
 
 COMMON_SERVER_FIELDS = frozenset(
@@ -188,7 +188,7 @@ class Kind:
         obj = {k: plain(v) for k, v in raw.items() if k not in dropped}
         for ref in self.refs:
             for _, container in paths.containers(obj, ref.container):
-                found = _read_ids(ref, paths.values(container, ref.read))
+                found = ref.read_ids(paths.values(container, ref.read))
                 container.pop(paths.root(ref.read), None)
                 if ref.raw:
                     container.pop(ref.raw, None)
@@ -291,7 +291,7 @@ class Kind:
                     for i, name in enumerate(items):
                         where = (*at, ref.field, i) if ref.many else (*at, ref.field)
                         resolved = binder.resolve(ref.target, str(name), entry, where)
-                        ids.append(str(name) if ref.by_key else _written(ref, resolved))
+                        ids.append(str(name) if ref.by_key else ref.write_resolved(resolved))
                 elif raw is not None:
                     ids = raw if isinstance(raw, list) else [raw]
                 else:
@@ -387,24 +387,8 @@ class Kind:
         out = []
         for ref in self.refs:
             for _, container in paths.containers(raw, ref.container):
-                for value in _read_ids(ref, paths.values(container, ref.read)):
+                for value in ref.read_ids(paths.values(container, ref.read)):
                     if value is not None:
                         value = self._fold_ref(ref, str(value)) if ref.by_key else str(value)
                         out.append((ref.target, value, ref.by_key))
         return out
-
-
-def _written(ref: Ref, resolved: Any) -> Any:
-    """A resolved id (or the placeholder of one this plan creates) as the API writes it."""
-    if ref.written == "{id}" or resolved is None:
-        return resolved
-    if isinstance(resolved, dict) and "$ref" in resolved:
-        return ref_placeholder(resolved["$ref"], ref.written)
-    return ref.write_value(str(resolved))
-
-
-def _read_ids(ref: Ref, values: list[Any]) -> list[Any]:
-    """The ids inside values the API returns (`slack:abc` -> `abc`); others are not this ref's."""
-    if ref.written == "{id}":
-        return values
-    return [ref.read_value(v) for v in values if isinstance(v, str) and ref.read_value(v)]
