@@ -24,6 +24,11 @@ def top_field(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
+def list_keys(kind: Kind) -> dict[str, tuple[str, ...]]:
+    """The kind's lists whose items have a key: the plan shows their items by key."""
+    return {path: fields for path, fields in kind.unordered.items() if fields}
+
+
 def secret_values(state: DesiredState, keys: dict[int, str]) -> dict[str, Any]:
     """Every sensitive value of the manifests by token; a saved plan holds only the tokens."""
     out: dict[str, Any] = {}
@@ -92,7 +97,7 @@ class EntryPlanner:
             if kind.merge_compare:
                 start = {k: v for k, v in start.items() if k in desired}
             notes.append(f"cloned from {baseline.origin} model {baseline.name} (id {baseline.id})")
-        fields = field_changes(start, desired)
+        fields = field_changes(start, desired, list_keys(kind))
         fields += [
             FieldChange(name, MISSING, "(sensitive)", True)
             for name in sorted(kind.write_only)
@@ -106,7 +111,7 @@ class EntryPlanner:
     ) -> Change | None:
         current = kind.normalize_live(live.raw, self.names)
         current, desired = kind.comparable(entry.fields, current, desired)
-        fields = field_changes(current, desired)
+        fields = field_changes(current, desired, list_keys(kind))
         write_only = sorted(f for f in kind.write_only if f in entry.fields)
         notes = []
         if write_only and self.update_write_only:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import jsonschema
 
 from revsync.emulator import Emulator
 
 from .conftest import WEBHOOK, last_seq, writes
 
+PLAN_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "schemas" / "plan.schema.json").read_text()
+)
 VALID = str(Path(__file__).resolve().parent.parent / "manifests" / "valid")
 
 
@@ -158,11 +164,16 @@ CASES = [
     ({"TAGS": "a, c"}, 'tags: ["a", "b"] -> ["a", "c"]', "PUT"),
     ({"CURRENCY": "EUR"}, 'plan.currency: "USD" -> "EUR"', "PUT"),
     ({"CHARGE": "12.5"}, "plan.charge: 10 -> 12.5", "PUT"),
-    ({"UPTO": "200"}, "plan.tiers[0].upTo: 100 -> 200", "PUT"),
+    ({"UPTO": "200"}, "plan.tiers[name=t1].upTo: 100 -> 200", "PUT"),
     ({"PRODUCT": "Team"}, 'product: "Pro" -> "Team"', "PATCH"),
     ({"QUOTA": "0.8"}, "quotaNotificationThreshold: 0.5 -> 0.8", "PUT"),
     ({"PRICE": "0.00003"}, "inputCostPerToken: 0.00001 -> 0.00003", "PATCH"),
-    ({"DIMPRICE": "0.000002"}, "pricingDimensions[0].unitPrice: 0.000001 -> 0.000002", "PUT"),
+    (
+        {"DIMPRICE": "0.000002"},
+        "pricingDimensions[modality=TEXT,billingUnit=PER_TOKEN,costType=TEXT_TOKEN_CACHE_READ]"
+        ".unitPrice: 0.000001 -> 0.000002",
+        "PUT",
+    ),
     ({"OPERATOR": "LESS_THAN"}, 'operatorType: "GREATER_THAN" -> "LESS_THAN"', "PUT"),
     ({"ENABLED": "false"}, "enabled: true -> false", "PUT"),
 ]
@@ -174,7 +185,7 @@ def test_update_of_each_field_type(revsync, env: Emulator, write) -> None:
     for changes, line, method in CASES:
         folder = write(manifest(**changes))
         planned = revsync("plan", folder)
-        assert line in planned.out, (changes, planned.out)
+        assert line in " ".join(planned.out.split()), (changes, planned.out)  # long paths wrap
         assert "Plan: 0 to create, 1 to update, 0 to delete." in planned.out, planned.out
         since = last_seq(env)
         applied = revsync("apply", folder, "--auto-approve")
@@ -272,3 +283,41 @@ def test_write_only_webhook_is_not_compared_unless_asked(revsync, env: Emulator,
     assert revsync("apply", folder, "--update-sensitive", "--auto-approve").code == 0
     put = [w for w in writes(env, since) if w["path"].startswith("/v2/api/configurations")]
     assert put and put[0]["body"]["webhookUrl"] == WEBHOOK
+
+
+TIERED = """\
+products:
+  - name: Metered
+    plan:
+      name: Metered monthly
+      type: SUBSCRIPTION
+      currency: USD
+      tiers:
+        - {name: Free, upTo: 1000, unitAmount: 0}
+@GROWTH@        - {name: Scale, startingFrom: @SCALE@, unitAmount: 0.001}
+"""
+
+
+def test_inserting_a_tier_shows_one_added_tier(revsync, env: Emulator, write) -> None:
+    folder = write(TIERED.replace("@GROWTH@", "").replace("@SCALE@", "1000"))
+    assert revsync("apply", folder, "--auto-approve").code == 0
+    growth = "        - {name: Growth, startingFrom: 1000, upTo: 5000, unitAmount: 0.002}\n"
+    write(TIERED.replace("@GROWTH@", growth).replace("@SCALE@", "5000"))
+    planned = revsync("plan", folder, "-o", "json").json()
+    jsonschema.validate(planned, PLAN_SCHEMA)
+    [change] = planned["changes"]
+    assert [(f["path"], f.get("old"), f.get("new")) for f in change["fields"]] == [
+        (
+            "plan.tiers[name=Growth]",
+            None,
+            {"name": "Growth", "startingFrom": 1000, "upTo": 5000, "unitAmount": 0.002},
+        ),
+        ("plan.tiers[name=Scale].startingFrom", 1000, 5000),
+    ]
+    text = revsync("plan", folder).out
+    assert "plan.tiers[name=Growth]" in text and "plan.tiers[1]" not in text, text
+    assert "plan.tiers[2]" not in text, text
+    assert revsync("apply", folder, "--auto-approve").code == 0
+    tiers = by_name(env, "product")["Metered"]["plan"]["tiers"]
+    assert [t["name"] for t in tiers] == ["Free", "Growth", "Scale"]
+    assert revsync("plan", folder, "--detailed-exitcode").code == 0
