@@ -234,3 +234,20 @@ def test_every_error_of_every_file_at_once(tmp_path: Path) -> None:
     files = sorted({p.location.file.rsplit("/", 1)[-1] for p in result.errors})
     assert files == ["a.yaml", "b.yaml", "c.yaml"]
     assert len(result.errors) == 4  # enum, unknown field, missing name, syntax
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("organizations:\n  - ? [a, b]\n    : c\n", "a key must be plain text"),
+        ("organizations:\n  - name: x\n    ? {a: 1}\n    : c\n", "a key must be plain"),
+        ("organizations: [{name: " + "9" * 5000 + "}]\n", "a number of 5000 characters"),
+        ("organizations: [{name: 1." + "5" * 200 + "}]\n", "a number of 202 characters"),
+    ],
+)
+def test_hostile_yaml_is_a_clean_error_not_a_traceback(tmp_path: Path, text, message) -> None:
+    """Complex keys and absurdly long numbers (int() refuses > 4,300 digits) are errors with
+    a location, never an internal error."""
+    result = load((write(tmp_path, text),))
+    assert not result.ok
+    assert any(message in m for m in messages(result)), messages(result)

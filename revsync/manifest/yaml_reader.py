@@ -181,6 +181,12 @@ class _Builder:
                 f"nested deeper than {self.limits.max_depth} levels", self.loc(event.start_mark)
             )
         self.count(1, event.start_mark)
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and isinstance(parent.value, LocDict) and parent.key is None:
+            raise FatalYaml(
+                "a key must be plain text, not a mapping or a list ('? ...' complex keys)",
+                self.loc(event.start_mark),
+            )
         if event.anchor:
             self.open_anchors.add(event.anchor)
         self.stack.append(_Frame(container, event.anchor))
@@ -339,6 +345,9 @@ class _Builder:
                     target.variables[key] = source.variables[key]
 
 
+MAX_NUMBER_CHARS = 100  # longer is a mistake (or an attack on int()), never a real amount
+
+
 def core_scalar(text: str, location: Location) -> Any:
     """YAML 1.2 core schema resolution of a plain scalar."""
     if text in NULLS:
@@ -347,6 +356,8 @@ def core_scalar(text: str, location: Location) -> Any:
         return True
     if text in FALSES:
         return False
+    if (INT.match(text) or FLOAT.match(text)) and len(text) > MAX_NUMBER_CHARS:
+        raise FatalYaml(f"a number of {len(text)} characters is not a price or a count", location)
     if INT.match(text):
         if text.startswith("0o"):
             return int(text[2:], 8)
