@@ -38,7 +38,14 @@ KEY = "hak_emulator_local_dev_key"
 TEAM = "EMUteam"
 REVSYNC = [sys.executable, "-m", "revsync"]
 FAULTS = {"p429": 0.15, "p5xx": 0.10, "p_drop_after_write": 0.10, "retry_after": 0.2}
-CHECKED_KINDS = ("meteringElements", "slackConfigurations", "subscribers", "products")
+CHECKED_KINDS = (
+    "meteringElements",
+    "slackConfigurations",
+    "organizations",
+    "subscribers",
+    "products",
+    "alerts",
+)
 
 
 def duplicates(api_url: str) -> int:
@@ -68,20 +75,18 @@ def _items(body: dict) -> list[dict]:
 
 
 def heavy_manifest(objects: int, seed: int) -> dict:
-    """Elements, Slack configurations, subscribers and products (which refer to elements).
-
-    Organizations, subscriptions, AI models and alerts are left out while the emulator's
-    fidelity work for them is in progress (they fail without faults on this branch)."""
+    """Every kind bulk_manifest makes, with references between them (subscriptions name
+    products and subscribers, alerts name Slack configurations)."""
     return bulk_manifest(
         seed=seed,
         elements=objects // 10,
-        slack=objects // 25,
-        organizations=0,
-        subscribers=objects * 46 // 100,
-        products=objects * 40 // 100,
-        subscriptions=0,
+        slack=objects // 50,
+        organizations=objects // 10,
+        subscribers=objects * 30 // 100,
+        products=objects * 20 // 100,
+        subscriptions=objects * 24 // 100,
         models=0,
-        alerts=0,
+        alerts=objects // 25,
     )
 
 
