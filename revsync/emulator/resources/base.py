@@ -62,6 +62,9 @@ class Collection:
     blocks_delete_of: dict[str, tuple[str, ...]] = {}
     noun = ""  # how a 409 message counts objects of this collection
     unknown_id_status = 404  # some platform services answer 403 for unknown ids (§6.3)
+    # some answer 403 for a deleted (or another team's) id and something else for an id
+    # that never existed (tools 500, cost controls 400: revenium-api-more.md §2, §4)
+    deleted_id_status: int | None = None
 
     # routing -------------------------------------------------------------------------
     def routes(self) -> list[Route]:
@@ -123,11 +126,19 @@ class Collection:
         if not decodable(ident):
             raise ApiError(400, f"failed to decode hashed id: {ident}")
         found = ctx.store.get(self.kind, ident)
-        if found is None or found[0] not in self.read_scopes(ctx):
-            if self.unknown_id_status == 403:
-                raise forbidden(f"Access denied to {self.title} with id {ident}")
-            raise not_found(self.title, ident)
-        return found[1]
+        if found is not None and found[0] in self.read_scopes(ctx):
+            return found[1]
+        seen = found is not None or ctx.store.meta(self._tombstone(ident))
+        if self.unknown_id_status == 403 or (seen and self.deleted_id_status == 403):
+            raise forbidden(f"Access denied to {self.title} with id {ident}")
+        raise self.unknown_id_error(ident)
+
+    def unknown_id_error(self, ident: str) -> ApiError:
+        """The answer for an id that never existed."""
+        return not_found(self.title, ident)
+
+    def _tombstone(self, ident: str) -> str:
+        return f"deleted:{self.kind}:{ident}"
 
     # CRUD -----------------------------------------------------------------------------
     def list(self, ctx: Ctx) -> tuple[int, Any]:
@@ -188,6 +199,8 @@ class Collection:
         refuse_if_referenced(ctx, self.kind, obj)
         self.before_delete(ctx, obj)
         ctx.store.delete(self.kind, ident)
+        if self.deleted_id_status is not None:
+            ctx.store.set_meta(self._tombstone(ident), "1")
         return 200, {
             "id": ident,
             "message": "Deleted",

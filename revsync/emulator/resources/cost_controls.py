@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ApiError, bad_request, forbidden
-from ..ids import decodable
+from ..errors import ApiError, bad_request
 from ..validation import F, check
 from . import enums as E
 from .base import Collection, Ctx, Route, exists_in_scope, require_object
@@ -60,7 +59,6 @@ CREATE_REQUIRED = ("name", "metricType", "windowType", "action", "hardLimit")
 CREATE_PRESENT = ("description", "groupBy", "warnThreshold")  # required, may be null
 NOT_NULL = ("name", "metricType", "windowType", "action", "enabled", "shadowMode")
 EMAILS_KEEP_ON_NULL = "notificationEmails"
-TOMBSTONE = "deleted-cost-control:"
 
 
 class CostControls(Collection):
@@ -69,6 +67,7 @@ class CostControls(Collection):
     embedded = "costControlResourceList"
     resource_type = "cost_control"
     title = "Cost control"
+    deleted_id_status = 403
     noun = "cost control"
     specs = COST_CONTROL
 
@@ -82,16 +81,8 @@ class CostControls(Collection):
             Route("DELETE", s + "/{id}", lambda c, p, b: self.delete(c, p["id"])),
         ]  # no PUT: the platform answers 405
 
-    def load(self, ctx: Ctx, ident: str) -> dict[str, Any]:
-        """Unknown ids answer 400; deleted and other teams' ones 403 (§4)."""
-        if not decodable(ident):
-            raise ApiError(400, f"failed to decode hashed id: {ident}")
-        found = ctx.store.get(self.kind, ident)
-        if found is not None and found[0] in self.read_scopes(ctx):
-            return found[1]
-        if found is not None or ctx.store.meta(TOMBSTONE + ident):
-            raise forbidden(f"Access denied to cost control {ident}")
-        raise ApiError(400, f"Cost control {ident} does not exist")
+    def unknown_id_error(self, ident: str) -> ApiError:
+        return ApiError(400, f"Cost control {ident} does not exist")
 
     def create(self, ctx: Ctx, body: Any) -> tuple[int, Any]:
         body = require_object(body)
@@ -157,11 +148,6 @@ class CostControls(Collection):
     def server_fields(self, ctx: Ctx, obj: dict, existing: dict | None) -> None:
         obj["createdBy"] = existing["createdBy"] if existing else f"{ctx.account.owner_id}@emu"
         obj["modifiedBy"] = f"{ctx.account.owner_id}@emu"
-
-    def delete(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
-        answer = super().delete(ctx, ident)
-        ctx.store.set_meta(TOMBSTONE + ident, "1")
-        return answer
 
 
 def filter_row_errors(row: dict[str, Any], path: str) -> dict[str, str]:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..errors import ApiError, bad_request, conflict, forbidden, not_found
-from ..ids import decodable
+from ..errors import ApiError, bad_request, conflict, not_found
 from ..validation import F
 from . import enums as E
 from .base import Collection, Ctx, Route, require_object
@@ -42,7 +41,6 @@ TOOL = {
     "pricing": F("object", fields=PRICING),
     "version": F("string"),  # accepted and discarded
 }
-TOMBSTONE = "deleted-tool:"
 REBUILD = "__pricing_sent"
 
 
@@ -52,6 +50,7 @@ class Tools(Collection):
     embedded = "toolResourceList"
     resource_type = "tool"
     title = "Tool"
+    deleted_id_status = 403
     noun = "tool"
     specs = TOOL
 
@@ -61,16 +60,8 @@ class Tools(Collection):
         )
         return [by_tool_id, *super().routes()]
 
-    def load(self, ctx: Ctx, ident: str) -> dict[str, Any]:
-        """§2/§6.3: a deleted tool answers 403, one that never existed 500."""
-        if not decodable(ident):
-            raise ApiError(400, f"failed to decode hashed id: {ident}")
-        found = ctx.store.get(self.kind, ident)
-        if found is not None and found[0] in self.read_scopes(ctx):
-            return found[1]
-        if found is not None or ctx.store.meta(TOMBSTONE + ident):
-            raise forbidden(f"Access denied to Tool with id {ident}")
-        raise ApiError(500, f"Couldn't find Tool with ID: {ident}")
+    def unknown_id_error(self, ident: str) -> ApiError:
+        return ApiError(500, f"Couldn't find Tool with ID: {ident}")
 
     def by_tool_id(self, ctx: Ctx, params: dict[str, str]) -> tuple[int, Any]:
         self.check_team_param(ctx, required=True)
@@ -121,11 +112,6 @@ class Tools(Collection):
         elif existing is not None:
             obj["plan"] = existing.get("plan")
         obj["configSource"] = "DATABASE"
-
-    def delete(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
-        answer = super().delete(ctx, ident)
-        ctx.store.set_meta(TOMBSTONE + ident, "1")
-        return answer
 
     def name_of(self, obj: dict[str, Any]) -> str | None:
         return obj.get("toolId")  # by-tool-id looks tools up by this
