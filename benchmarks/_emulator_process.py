@@ -9,6 +9,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# the emulator's default account, shared by every benchmark
+KEY = "hak_emulator_local_dev_key"
+TEAM = "EMUteam"
+REVSYNC = [sys.executable, "-m", "revsync"]
+
 
 @contextmanager
 def emulator_process(*extra: str) -> Iterator[str]:

@@ -21,10 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _emulator_process import emulator_process
-
-KEY = "hak_emulator_local_dev_key"
-TEAM = "EMUteam"
+from _emulator_process import KEY, TEAM, emulator_process
 
 
 def hammer(api_url: str, clients: int, seconds: float, request) -> tuple[int, int]:

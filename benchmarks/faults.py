@@ -28,15 +28,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from _emulator_process import emulator_process  # noqa: E402
+from _emulator_process import KEY, REVSYNC, TEAM, emulator_process  # noqa: E402
 
 from revsync import kinds  # noqa: E402
 from revsync.core.live import Account  # noqa: E402
 from tests.bulk import bulk_manifest, count  # noqa: E402
 
-KEY = "hak_emulator_local_dev_key"
-TEAM = "EMUteam"
-REVSYNC = [sys.executable, "-m", "revsync"]
 FAULTS = {"p429": 0.15, "p5xx": 0.10, "p_drop_after_write": 0.10, "retry_after": 0.2}
 CHECKED_KINDS = (
     "meteringElements",

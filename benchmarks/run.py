@@ -38,14 +38,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from _emulator_process import emulator_process  # noqa: E402
+from _emulator_process import KEY, REVSYNC, TEAM, emulator_process  # noqa: E402
 from profiles import PROFILES  # noqa: E402
 
 from tests.bulk import count, split_by_kind  # noqa: E402
 
-KEY = "hak_emulator_local_dev_key"
-TEAM = "EMUteam"
-REVSYNC = [sys.executable, "-m", "revsync"]
 # "rate limit off": a limit stated so high it never binds. With no limit at all the emulator
 # sends no X-RateLimit headers and revsync keeps to the platform's 50/s it assumes.
 UNLIMITED = "100000"
