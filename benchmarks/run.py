@@ -121,8 +121,11 @@ def drifted(manifest: dict, share: float, seed: int = 1) -> tuple[dict, int]:
             entry["city"] = "Changed"
         elif kind == "subscriptions":
             entry["tags"] = ["changed"]
-        elif kind == "aiModels":
+        elif kind == "aiModels":  # a re-price moves the token dimension with it (one price)
             entry["inputCostPerToken"] = 0.0000123
+            for dim in entry.get("pricingDimensions") or []:
+                if dim.get("costType") == "TEXT_TOKEN_INPUT":
+                    dim["unitPrice"] = 0.0000123
         elif kind == "meteringElements":
             entry["description"] = "changed"
         elif kind == "slackConfigurations":
