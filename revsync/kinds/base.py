@@ -138,7 +138,8 @@ class Kind:
     # field ownership ------------------------------------------------------------------------
     def left_to_revenium(self, fields: dict[str, Any]) -> set[str]:
         """Fields the API keeps and the manifest leaves out: revsync does not manage them."""
-        return {f for f in self.kept_when_omitted if f not in fields}
+        raw = {r.field: r.raw for r in self.refs if r.raw}  # a ref may be given by raw ids
+        return {f for f in self.kept_when_omitted if f not in fields and raw.get(f) not in fields}
 
     def follow_live(self, desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         """The desired state completed from the live one, where one field follows another."""

@@ -13,7 +13,7 @@ from ..core.desired import Entry
 from ..core.live import LiveObject
 from ..core.refs import Ref
 from ..core.steps import Step
-from .base import NO_WAY, Kind, KindContext, Unplannable
+from .base import CLEAR_WITH_EMPTY_LIST, NO_WAY, Kind, KindContext, Unplannable
 
 TIER_ORDER = ("startingFrom", "upTo", "name")
 SOURCES = Ref(
@@ -52,7 +52,9 @@ class Products(Kind):
         "plan.setupFees[]",
     )
     create_only = frozenset({"version"})
-    kept_when_omitted = {"plan": NO_WAY}
+    # whether a PUT without `sourceIds` unlinks the sources is unknown: while the entry names
+    # no sources (by name or id) the live links are not compared and are sent as they are
+    kept_when_omitted = {"plan": NO_WAY, "sources": CLEAR_WITH_EMPTY_LIST}
     decimal_fields = (
         "plan.charge",
         "plan.tiers[].startingFrom",
@@ -87,14 +89,6 @@ class Products(Kind):
         "plan.ratingAggregations[].tiers": TIER_ORDER,
         "plan.setupFees": ("name",),
     }
-
-    def left_to_revenium(self, fields: dict[str, Any]) -> set[str]:
-        """Whether a PUT without `sourceIds` unlinks the sources is unknown: while the entry
-        names no sources (by name or id), the live links are not compared and sent as they are."""
-        left = super().left_to_revenium(fields)
-        if SOURCES.field not in fields and SOURCES.raw not in fields:
-            left.add(SOURCES.field)
-        return left
 
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
         if not body.get("plan"):
