@@ -95,7 +95,8 @@ def apply_command(
             return EXIT_OK
         if not auto_approve:
             _confirm()
-        verify_fresh(session.target, plan)
+        if not (plan_file and auto_approve):  # a saved plan was re-planned a moment ago
+            verify_fresh(session.target, plan)
         report = execute(session.target, plan, None if quiet else _progress(len(plan.changes)))
         if output == "text":
             click.echo(text.render_report(report, session.color))
