@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -65,8 +66,16 @@ def sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def collect_rarely() -> None:
+    """A run builds large trees (manifests, answers) that live until it ends and hold no
+    cycles; the cyclic collector's default thresholds walk them again and again (15-20% of
+    a 13,000-object plan's CPU). Young garbage is still collected, just in larger batches."""
+    gc.set_threshold(100_000, 50, 1_000)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become messages and exit codes, never tracebacks."""
+    collect_rarely()
     try:
         with sigterm_interrupts():
             code = cli.main(args=argv, prog_name="revsync", standalone_mode=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -53,5 +54,32 @@ class LiveState:
     def all(self) -> list[LiveObject]:
         return [o for objs in self.objects.values() for o in objs]
 
-    def fingerprints(self) -> dict[str, str]:
-        return {f"{o.kind}:{o.id}": o.fingerprint() for o in self.all()}
+    def fingerprints(self) -> Fingerprints:
+        return Fingerprints(self.all())
+
+
+class Fingerprints(Mapping[str, str]):
+    """`kind:id` -> fingerprint of every object read, each hashed only when asked for.
+
+    Only a saved plan needs them all; a plan that is shown, or applied at once, looks at
+    the few objects it changes, so hashing 100,000 answers up front is wasted time.
+    """
+
+    def __init__(self, objects: Iterable[LiveObject]) -> None:
+        self._objects = {f"{o.kind}:{o.id}": o for o in objects}
+        self._known: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._objects[key].fingerprint()
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._objects
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._objects)
+
+    def __len__(self) -> int:
+        return len(self._objects)

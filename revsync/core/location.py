@@ -95,8 +95,8 @@ def env_variables(value: Any, prefix: Path_ = ()) -> dict[Path_, tuple[str, ...]
 
 def plain(value: Any) -> Any:
     """A copy as plain dicts and lists (for serialising, hashing and normalising)."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, dict):  # scalars are not recursed into: this copies every object
+        return {k: plain(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v) if isinstance(v, (dict, list)) else v for v in value]
     return value

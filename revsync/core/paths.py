@@ -18,15 +18,21 @@ def split(path: str) -> tuple[str, ...]:
     return tuple(p for p in path.split(".") if p)
 
 
-def containers(obj: Any, path: str) -> Iterator[tuple[tuple[Step, ...], dict[str, Any]]]:
-    """Every mapping reached by `path` (with its concrete path), e.g. each plan element."""
-    if not path:  # the object itself: most paths of a kind are top-level fields
-        if isinstance(obj, dict):
-            yield (), obj
-        return
-    for at, value in _walk(obj, split(path), ()):
-        if isinstance(value, dict):
-            yield at, value
+@cache
+def parent_and_leaf(path: str) -> tuple[str, str]:
+    """`plan.tiers[].upTo` -> (`plan.tiers[]`, `upTo`) (cached, as `split`)."""
+    parent, _, leaf = path.rpartition(".")
+    return parent, leaf
+
+
+def containers(obj: Any, path: str) -> list[tuple[tuple[Step, ...], dict[str, Any]]]:
+    """Every mapping reached by `path` (with its concrete path), e.g. each plan element.
+
+    A list, not a generator: most paths of a kind are top-level fields, and this runs for
+    every path of every object a plan normalises."""
+    if not path:
+        return [((), obj)] if isinstance(obj, dict) else []
+    return [(at, value) for at, value in _walk(obj, split(path), ()) if isinstance(value, dict)]
 
 
 def values(obj: Any, path: str) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -139,7 +140,7 @@ class Plan:
     safety: list[str] = field(default_factory=list)  # mass-delete refusals, with the numbers
     notes: list[str] = field(default_factory=list)
     unmanaged: list[Unmanaged] = field(default_factory=list)
-    fingerprints: dict[str, str] = field(default_factory=dict)  # "kind:id" -> hash
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # "kind:id" -> hash
     read_kinds: list[str] = field(default_factory=list)
     created: str = ""
     options: dict[str, Any] = field(default_factory=dict)

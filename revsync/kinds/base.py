@@ -64,7 +64,7 @@ class KindContext:
 
 
 # per-kind values derived from the ClassVars, computed on first use (kinds are singletons)
-_DROPPED: dict[Kind, frozenset[str]] = {}
+_NOT_COPIED: dict[Kind, frozenset[str]] = {}
 _SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
 
 
@@ -185,12 +185,16 @@ class Kind:
 
     # normalisation --------------------------------------------------------------------------
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
-        dropped = self._dropped()
-        obj = {k: plain(v) for k, v in raw.items() if k not in dropped}
+        skipped = self._not_copied()
+        obj = {k: plain(v) for k, v in raw.items() if k not in skipped}
         for ref in self.refs:
             for _, container in paths.containers(obj, ref.container):
-                found = ref.read_ids(paths.values(container, ref.read))
-                container.pop(paths.root(ref.read), None)
+                root = paths.root(ref.read)
+                # a top-level reference is read from the answer itself: its embedded
+                # object (a subscription's whole product) is never copied
+                source = raw if not ref.container and root not in container else container
+                found = ref.read_ids(paths.values(source, ref.read))
+                container.pop(root, None)
                 if ref.raw:
                     container.pop(ref.raw, None)
                 converted = [self._live_ref_name(ref, v, names) for v in found if v is not None]
@@ -199,20 +203,14 @@ class Kind:
             obj.pop(name, None)
         return self.canonical(obj)
 
-    def _dropped(self) -> frozenset[str]:
-        """Server fields not needed to read references (computed once per kind)."""
-        cached = _DROPPED.get(self)
+    def _not_copied(self) -> frozenset[str]:
+        """Server fields, and the fields top-level references are read from (computed once
+        per kind): normalising copies only what is compared."""
+        cached = _NOT_COPIED.get(self)
         if cached is None:
-            cached = _DROPPED[self] = (
-                COMMON_SERVER_FIELDS | self.server_fields
-            ) - self._read_roots()
+            roots = {paths.root(r.read) for r in self.refs if not r.container}
+            cached = _NOT_COPIED[self] = COMMON_SERVER_FIELDS | self.server_fields | roots
         return cached
-
-    def _read_roots(self) -> frozenset[str]:
-        """Top-level fields references are read from (kept until they are converted)."""
-        return frozenset(
-            paths.split(r.container or r.read)[0].removesuffix("[]") for r in self.refs
-        )
 
     def _live_ref_name(self, ref: Ref, value: Any, names: NameIndex) -> str:
         if ref.by_key:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..core import paths
+from ..core.location import plain
 
 EMPTY = (None, [], {})
 
@@ -72,25 +73,31 @@ def plain_number(value: Any) -> str:
 def decimals(obj: dict[str, Any], fields: tuple[str, ...]) -> None:
     """Bring the amounts at `fields` (paths, `a.b[].c`) to their canonical number, in place."""
     for path in fields:
-        parent_path, _, leaf = path.rpartition(".")
+        parent_path, leaf = paths.parent_and_leaf(path)
         for _, container in paths.containers(obj, parent_path):
             if leaf in container and container[leaf] is not None:
                 container[leaf] = decimal(container[leaf])
 
 
 def tidy(value: Any) -> Any:
-    """`numbers(drop_empty(value))` in one pass: normalising is on every plan's hot path."""
+    """`numbers(drop_empty(value))` in one pass: normalising is on every plan's hot path, so
+    scalars are handled inline rather than by a call each."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            item = tidy(item)
-            if item is None or item == [] or item == {}:
+            if isinstance(item, (dict, list)):
+                item = tidy(item)
+                if not item:
+                    continue
+            elif item is None:
                 continue
+            elif type(item) is float and item.is_integer() and abs(item) < 2**53:
+                item = int(item)
             out[key] = item
         return out
     if isinstance(value, list):
-        return [tidy(v) for v in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return [tidy(v) if isinstance(v, (dict, list, float)) else v for v in value]
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value
 
@@ -129,10 +136,14 @@ def _orderable(value: Any) -> tuple[int, Any]:
 def sort_lists(obj: dict[str, Any], specs: dict[str, tuple[str, ...] | None]) -> None:
     """Sort, in place, the lists whose order the API does not keep (`path` -> key fields)."""
     for path, fields in specs.items():
-        parent_path, _, leaf = path.rpartition(".")
+        parent_path, leaf = paths.parent_and_leaf(path)
         for _, container in paths.containers(obj, parent_path):
             items = container.get(leaf)
-            if isinstance(items, list):
+            if not isinstance(items, list) or len(items) < 2:
+                continue
+            if fields is None and all(type(i) is str for i in items):
+                container[leaf] = sorted(items)  # what sort_key orders by, without a call each
+            else:
                 container[leaf] = sorted(items, key=lambda i: sort_key(i, fields))
 
 
@@ -146,7 +157,7 @@ def remove_ids(obj: dict[str, Any], container_paths: tuple[str, ...]) -> None:
 def apply_defaults(obj: dict[str, Any], defaults: dict[str, Any]) -> None:
     """Fill what the API fills when a field is not sent (path -> value)."""
     for path, default in defaults.items():
-        parent_path, _, leaf = path.rpartition(".")
+        parent_path, leaf = paths.parent_and_leaf(path)
         for _, container in paths.containers(obj, parent_path):
             if container.get(leaf) in EMPTY:
-                container[leaf] = json.loads(json.dumps(default))
+                container[leaf] = plain(default)  # a copy: the kind's default is shared
