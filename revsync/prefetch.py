@@ -77,7 +77,7 @@ def reads_started(
 ) -> Iterator[LiveReads]:
     """Reads of the kinds the files seem to need, running until the block ends."""
     seen = guess(paths)
-    reads = LiveReads(api, account, kinds_for(seen.managed, prune or seen.prune))
+    reads = LiveReads(api, account, kinds_for(seen.managed, prune or seen.prune), prepare=True)
     try:
         yield reads
     finally:

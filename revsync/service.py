@@ -15,7 +15,7 @@ from .engine.api import Api
 from .engine.changes import secret_values
 from .engine.executor import Event, Executor
 from .engine.freshness import stale, touched_kinds
-from .engine.live import LiveReads, kinds_to_read, read_live
+from .engine.live import LiveReads, kinds_to_read, prepare_desired, read_live
 from .engine.match import entry_keys
 from .engine.plan import Plan
 from .engine.plan_checks import differences, unsafe_paths
@@ -42,7 +42,11 @@ def compute_plan(
     """`reads`: reads already under way (prefetch.py); otherwise the account is read now."""
     prune = options.prune or state.settings.prune
     needed = kinds_to_read(state, prune)
-    live = reads.live_for(needed) if reads else read_live(target.api, target.account, needed)
+    prepare_desired(state)  # while the reads run
+    if reads:
+        live = reads.live_for(needed)
+    else:
+        live = read_live(target.api, target.account, needed, prepare=True)
     result = make_plan(state, live, target.account, target.api_url, options)
     if result.problems:
         n = len(result.problems)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from .location import Location, LocDict, Path_, locate, plain
 
@@ -22,6 +23,8 @@ class Entry:
     env_paths: frozenset[Path_] = frozenset()  # values that came from the environment
     sensitive: frozenset[Path_] = frozenset()  # secret fields and secret variables: masked
     previous_names: tuple[str, ...] = ()  # `previousNames:` a rename matches the live object by
+    # its normalised form made while Revenium was still being read (see LiveObject.prepared)
+    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def name(self) -> str:

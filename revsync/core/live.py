@@ -27,6 +27,9 @@ class LiveObject:
     raw: dict[str, Any]
     managed: bool = True  # False: revsync never changes or deletes it (GLOBAL models)
     origin: str = ""  # e.g. "GLOBAL" / "CUSTOM" for models
+    # its normalised form made while the other pages were read, before names were known;
+    # used (and dropped) by the one plan that compares it
+    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def name(self) -> str:

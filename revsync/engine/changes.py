@@ -67,7 +67,7 @@ class EntryPlanner:
             self.problems += resolver.problems
             return
         body = _secret_placeholders(entry, key, body)
-        desired = kind.normalize_desired(entry.fields, self.names)
+        desired = kind.desired_form(entry, self.names)
         try:
             if live is None:
                 change = self._create(kind, entry, body, desired)
@@ -109,7 +109,7 @@ class EntryPlanner:
     def _update(
         self, kind: Kind, entry: Entry, live: LiveObject, body: dict, desired: dict
     ) -> Change | None:
-        current = kind.normalize_live(live.raw, self.names)
+        current = kind.live_form(live, self.names)
         current, desired = kind.comparable(entry.fields, current, desired)
         fields = field_changes(current, desired, list_keys(kind))
         write_only = sorted(f for f in kind.write_only if f in entry.fields)
@@ -150,7 +150,7 @@ class EntryPlanner:
         )
 
     def plan_delete(self, kind: Kind, obj: LiveObject) -> None:
-        current = kind.normalize_live(obj.raw, self.names)
+        current = kind.live_form(obj, self.names)
         key = f"{obj.address}#{obj.id}"
         self.changes[key] = Change(
             key=key,

@@ -36,12 +36,34 @@ def kinds_for(managed: Iterable[str], prune: bool) -> list[str]:
     return [k for k in kinds.names() if k in wanted]
 
 
-def read_live(client: Api, account: Account, kind_names: list[str]) -> LiveState:
-    reads = LiveReads(client, account, kind_names)
+def read_live(
+    client: Api, account: Account, kind_names: list[str], prepare: bool = False
+) -> LiveState:
+    """`prepare`: also normalise the objects for a plan, as they are read (prepare_live)."""
+    reads = LiveReads(client, account, kind_names, prepare)
     try:
         return reads.live_for(kind_names)
     finally:
         reads.close()
+
+
+def prepare_live(kind: kinds.Kind, objects: list[LiveObject]) -> None:
+    """Normalise what needs no names while other kinds are still being read (the plan
+    names them later); an answer that cannot be normalised is left to the plan to report."""
+    for obj in objects:
+        try:
+            obj.prepared = kind.prepare_live(obj.raw)
+        except Exception:  # the plan normalises it again, and reports what fails
+            obj.prepared = None
+
+
+def prepare_desired(state: DesiredState) -> None:
+    """The entries' side of `prepare_live`: done before waiting for the reads to end."""
+    for entry in state.all():
+        try:
+            entry.prepared = kinds.get(entry.kind).prepare_desired(entry.fields)
+        except Exception:  # as above
+            entry.prepared = None
 
 
 class ReadsCancelled(Exception):
@@ -56,8 +78,11 @@ class LiveReads:
     reads any kind the early guess missed; `close` stops reads that are no longer wanted.
     """
 
-    def __init__(self, client: Api, account: Account, kind_names: Iterable[str]) -> None:
+    def __init__(
+        self, client: Api, account: Account, kind_names: Iterable[str], prepare: bool = False
+    ) -> None:
         self._client = client
+        self._prepare = prepare
         self._account = account
         self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(len(kinds.KINDS) or 1, thread_name_prefix="revsync-kind")
@@ -73,7 +98,11 @@ class LiveReads:
         return list(self._futures)
 
     def _read(self, name: str) -> list[LiveObject]:
-        return kinds.get(name).read(self._list_all, self._account)
+        kind = kinds.get(name)
+        objects = kind.read(self._list_all, self._account)
+        if self._prepare:
+            prepare_live(kind, objects)
+        return objects
 
     def _list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self._stop.is_set():

@@ -55,10 +55,11 @@ def make_plan(
     pruning = prune(state, live, binding, pruning_on)
     plan.unmanaged, plan.notes = pruning.unmanaged, list(pruning.notes)
     plan.secrets = secret_values(state, binding.keys)
-    entries = _plan_entries(state, live, account, binding, pruning.doomed, options)
+    names = Names(live, binding)
+    entries = _plan_entries(state, live, account, binding, names, pruning.doomed, options)
     for obj in pruning.doomed.values():
         entries.plan_delete(kinds.get(obj.kind), obj)
-    _say_renames(state, live, binding, entries.changes, plan)
+    _say_renames(state, live, binding, names, entries.changes, plan)
     if not pruning_on and plan.unmanaged:
         n = len(plan.unmanaged)
         plan.notes.append(
@@ -86,13 +87,14 @@ def _plan_entries(
     live: LiveState,
     account: Account,
     binding: Binding,
+    names: Names,
     doomed: dict,
     options: PlanOptions,
 ) -> EntryPlanner:
     entries = EntryPlanner(
         account,
         KindContext(account, live.objects),
-        Names(live, binding),
+        names,
         lambda: ReferenceResolver(state, live, binding, doomed),
         options.update_write_only,
     )
@@ -104,13 +106,13 @@ def _plan_entries(
     return entries
 
 
-def _say_renames(state, live, binding: Binding, changes: dict, plan: Plan) -> None:
+def _say_renames(state, live, binding: Binding, names: Names, changes: dict, plan: Plan) -> None:
     """Renames matched by `previousNames`, and creates that look like an unmatched object."""
     for entry_id, old in binding.renamed.items():
         change = changes.get(binding.keys[entry_id])
         if change is not None:
             change.notes.append(f"renamed from '{old}' (previousNames)")
-    pairs = renames.look_alikes(state, live, binding, Names(live, binding))
+    pairs = renames.look_alikes(state, live, binding, names)
     plan.notes += renames.explain(pairs, changes)
 
 

@@ -65,6 +65,8 @@ class AiModels(Kind):
             self.live_object(raw, False, "GLOBAL") for raw in catalog
         ]
 
+    names_only_in_refs = True  # normalize_live only reshapes the answer before Kind's
+
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
         raw = {**raw, DIMENSIONS: plain(raw.get(DIMENSIONS) or [])}
         for dim in raw.get(DIMENSIONS) or []:

@@ -51,6 +51,28 @@ class NameIndex(Protocol):
     def name_of(self, kind: str, ident: str) -> str | None: ...
 
 
+class Unnamed:
+    """A referenced id whose name is not known yet (see `Kind.prepare_live`)."""
+
+    __slots__ = ("ident", "kind")
+
+    def __init__(self, kind: str, ident: str) -> None:
+        self.kind, self.ident = kind, ident
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.ident}>"
+
+
+class _Unnamed:
+    """The NameIndex of a form prepared before the names are known."""
+
+    def name_of(self, kind: str, ident: str) -> Unnamed:
+        return Unnamed(kind, ident)
+
+
+UNNAMED = _Unnamed()
+
+
 class Unplannable(Exception):
     """This entry cannot be brought to the desired state through the API; say why."""
 
@@ -66,6 +88,7 @@ class KindContext:
 # per-kind values derived from the ClassVars, computed on first use (kinds are singletons)
 _NOT_COPIED: dict[Kind, frozenset[str]] = {}
 _SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
+_RESORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
 
 
 class Kind:
@@ -93,6 +116,9 @@ class Kind:
     unordered: ClassVar[dict[str, tuple[str, ...] | None]] = {}
     datetime_fields: ClassVar[tuple[str, ...]] = ()
     merge_compare: ClassVar[bool] = False  # True: only fields the manifest sets are compared
+    # True: the kind's own normalize_live/normalize_desired use names only through the
+    # references (so forms can be prepared before the names are known; see prepare_live)
+    names_only_in_refs: ClassVar[bool] = False
     export_env: ClassVar[dict[str, str]] = {}  # write-only field -> env variable prefix
 
     # what the API really does (revenium-api-more.md §6) ---------------------------------
@@ -210,6 +236,62 @@ class Kind:
         if cached is None:
             roots = {paths.root(r.read) for r in self.refs if not r.container}
             cached = _NOT_COPIED[self] = COMMON_SERVER_FIELDS | self.server_fields | roots
+        return cached
+
+    # prepared forms: normalising before the names are known ------------------------------
+    def prepare_live(self, raw: dict[str, Any]) -> dict[str, Any] | None:
+        """`normalize_live` with referenced ids not named yet, or None when the kind cannot.
+
+        Done while the other pages are still being read (the names need every object read
+        and the manifests loaded), so that little normalising is left once reads end."""
+        if not (self.names_only_in_refs or type(self).normalize_live is Kind.normalize_live):
+            return None
+        return self.normalize_live(raw, UNNAMED)
+
+    def prepare_desired(self, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """`normalize_desired` with raw ids not named yet, or None (see prepare_live)."""
+        if not (self.names_only_in_refs or type(self).normalize_desired is Kind.normalize_desired):
+            return None
+        return self.normalize_desired(fields, UNNAMED)
+
+    def live_form(self, obj: LiveObject, names: NameIndex) -> dict[str, Any]:
+        """The live object as the plan compares it: its prepared form, named, if any."""
+        prepared, obj.prepared = obj.prepared, None  # used once: named in place
+        if prepared is None:
+            return self.normalize_live(obj.raw, names)
+        return self.named(prepared, names)
+
+    def desired_form(self, entry: Entry, names: NameIndex) -> dict[str, Any]:
+        """The entry as the plan compares it (see live_form)."""
+        prepared, entry.prepared = entry.prepared, None
+        if prepared is None:
+            return self.normalize_desired(entry.fields, names)
+        return self.named(prepared, names)
+
+    def named(self, prepared: dict[str, Any], names: NameIndex) -> dict[str, Any]:
+        """A prepared form, in place, as `normalize_*` with these names would have made it."""
+        for ref in self.refs:
+            if ref.by_key:
+                continue
+            for _, container in paths.containers(prepared, ref.container):
+                value = container.get(ref.field)
+                if isinstance(value, list):
+                    container[ref.field] = [_name(v, names) for v in value]
+                elif isinstance(value, Unnamed):
+                    container[ref.field] = _name(value, names)
+        normalize.sort_lists(prepared, self._resorted())
+        return prepared
+
+    def _resorted(self) -> dict[str, tuple[str, ...] | None]:
+        """The sorted lists whose order a reference's name may decide."""
+        cached = _RESORTED.get(self)
+        if cached is None:
+            at = [f"{r.container}.{r.field}" if r.container else r.field for r in self.refs]
+            cached = _RESORTED[self] = {
+                path: fields
+                for path, fields in self._sorted_lists().items()
+                if any(a == path or a.startswith((f"{path}[]", f"{path}.")) for a in at)
+            }
         return cached
 
     def _live_ref_name(self, ref: Ref, value: Any, names: NameIndex) -> str:
@@ -391,3 +473,9 @@ class Kind:
                         value = self._fold_ref(ref, str(value)) if ref.by_key else str(value)
                         out.append((ref.target, value, ref.by_key))
         return out
+
+
+def _name(value: Any, names: NameIndex) -> Any:
+    if not isinstance(value, Unnamed):
+        return value
+    return names.name_of(value.kind, value.ident) or f"{UNKNOWN_ID_PREFIX}{value.ident}"

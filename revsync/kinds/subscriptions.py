@@ -84,6 +84,8 @@ class Subscriptions(Kind):
         "notificationAddressesOnQuotaThreshold": None,
     }
 
+    names_only_in_refs = True  # normalize_live only reshapes the answer before Kind's
+
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
         raw = copy.copy(raw)
         email = raw.pop("subscriberEmail", None)

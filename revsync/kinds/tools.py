@@ -34,6 +34,8 @@ class Tools(Kind):
     unordered = {"pricing.elements": ("name",)}
     merge_compare = True
 
+    names_only_in_refs = True  # normalize_live only reshapes the answer before Kind's
+
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
         return super().normalize_live({**raw, "pricing": numeric_prices(raw.get("pricing"))}, names)
 
