@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from ..core.ids import SAFE_ID, safe_id
-from ..engine.api import Ambiguous, ApiError
+from ..engine.api import Ambiguous, ApiError, OnPage
 from . import answers, deadline
 from .breaker import ApiUnreachable, Breaker
 from .config import Credentials, checked_key, display_url, url_secrets
@@ -131,9 +131,11 @@ class ApiClient:
             self.stats[name] += 1
 
     # lists -------------------------------------------------------------------------------------
-    def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def list_all(
+        self, path: str, params: dict[str, Any], on_page: OnPage | None = None
+    ) -> list[dict[str, Any]]:
         """Every object of a paged list, read consistently (see `lists.Lists.read_all`)."""
-        return self._lists.read_all(path, params)
+        return self._lists.read_all(path, params, on_page)
 
     def find_by_key(
         self,

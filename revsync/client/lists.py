@@ -6,7 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..engine.api import ApiError
+from ..engine.api import ApiError, OnPage
 from .paging import MAX_PAGES, PAGE_SIZE, Page, follow, parse_page, same_page_again, settle
 
 LIST_ATTEMPTS = 3
@@ -34,7 +34,9 @@ class Lists:
                 exc.hint = WRONG_URL_HINT
             raise
 
-    def read_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def read_all(
+        self, path: str, params: dict[str, Any], on_page: OnPage | None = None
+    ) -> list[dict[str, Any]]:
         """Every item of a paged list, at 100 a page; pages after the first in parallel.
 
         A list that changes while it is read (totals differ between pages) is read again,
@@ -44,7 +46,7 @@ class Lists:
         where = f"GET {path}"
         problem = ""
         for _ in range(LIST_ATTEMPTS):
-            items, problem = settle(self._read_pages(path, params), where)
+            items, problem = settle(self._read_pages(path, params, on_page), where)
             if problem is None:
                 return items
             self._count("list_rereads")
@@ -52,17 +54,27 @@ class Lists:
             raise ApiError(f"{where}: the list kept changing while it was read; try again")
         raise ApiError(f"{where}: inconsistent list ({problem})")
 
-    def _read_pages(self, path: str, params: dict[str, Any]) -> list[Page]:
+    def _read_pages(
+        self, path: str, params: dict[str, Any], on_page: OnPage | None = None
+    ) -> list[Page]:
+        """The pages, each passed to `on_page` as it arrives while later ones are read."""
         where = f"GET {path}"
         first = parse_page(self._get(path, params, 0), where, 0)
         if first.total_pages is None:
-            return follow(lambda n: self._get(path, params, n), where, first)
+            pages = follow(lambda n: self._get(path, params, n), where, first)
+            for page in pages if on_page else ():
+                on_page(page.items)
+            return pages
         futures = [
             self._pool.submit(self._get, path, params, n) for n in range(1, first.total_pages)
         ]
+        if on_page:
+            on_page(first.items)
         pages = [first]
         for number, future in enumerate(futures, start=1):
             pages.append(parse_page(future.result(), where, number, first.size))
+            if on_page:
+                on_page(pages[-1].items)
         if len(pages) > 1 and same_page_again(pages[0], pages[1]):
             raise ApiError(f"{where}: Revenium returned the same page again; it ignores paging")
         return pages

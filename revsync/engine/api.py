@@ -8,6 +8,7 @@ which the caller must resolve by looking before writing again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..core.errors import RevsyncError
@@ -49,6 +50,9 @@ class Ambiguous(Exception):
         self.status = status  # the server's answer (e.g. 500); None: no answer came at all
 
 
+OnPage = Callable[[list[dict[str, Any]]], None]
+
+
 class Api(Protocol):
     """The calls the engine makes against Revenium."""
 
@@ -64,8 +68,13 @@ class Api(Protocol):
         """Send one request, return its decoded JSON answer (None for an empty body)."""
         ...
 
-    def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Every object of a paged list, read consistently, or `ApiError`."""
+    def list_all(
+        self, path: str, params: dict[str, Any], on_page: OnPage | None = None
+    ) -> list[dict[str, Any]]:
+        """Every object of a paged list, read consistently, or `ApiError`.
+
+        `on_page` sees each page's objects as it arrives (a page may be seen and then
+        dropped, when the list changed while it was read and is read again)."""
         ...
 
     def find_by_key(

@@ -11,7 +11,7 @@ from .. import kinds
 from ..core.desired import DesiredState
 from ..core.ids import safe_id
 from ..core.live import Account, LiveObject, LiveState
-from .api import Api
+from .api import Api, OnPage
 
 
 def kinds_to_read(state: DesiredState, prune: bool) -> list[str]:
@@ -47,14 +47,31 @@ def read_live(
         reads.close()
 
 
-def prepare_live(kind: kinds.Kind, objects: list[LiveObject]) -> None:
-    """Normalise what needs no names while other kinds are still being read (the plan
-    names them later); an answer that cannot be normalised is left to the plan to report."""
-    for obj in objects:
-        try:
-            obj.prepared = kind.prepare_live(obj.raw)
-        except Exception:  # the plan normalises it again, and reports what fails
-            obj.prepared = None
+class _Prepared:
+    """Normal forms of one kind's answers, made page by page as the pages arrive (a list
+    that is read again sends its pages again: forms are matched to answers by identity)."""
+
+    def __init__(self, kind: kinds.Kind) -> None:
+        self._kind = kind
+        self._forms: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+
+    def page(self, items: list[dict[str, Any]]) -> None:
+        for raw in items:
+            self._forms[id(raw)] = (raw, _prepared(self._kind, raw))
+
+    def attach(self, objects: list[LiveObject]) -> None:
+        for obj in objects:
+            raw, form = self._forms.pop(id(obj.raw), (None, None))
+            obj.prepared = form if raw is obj.raw else _prepared(self._kind, obj.raw)
+        self._forms.clear()
+
+
+def _prepared(kind: kinds.Kind, raw: dict[str, Any]) -> dict[str, Any] | None:
+    """An answer that cannot be normalised is left to the plan, which reports it."""
+    try:
+        return kind.prepare_live(raw)
+    except Exception:
+        return None
 
 
 def prepare_desired(state: DesiredState) -> None:
@@ -99,15 +116,23 @@ class LiveReads:
 
     def _read(self, name: str) -> list[LiveObject]:
         kind = kinds.get(name)
-        objects = kind.read(self._list_all, self._account)
-        if self._prepare:
-            prepare_live(kind, objects)
+        if not self._prepare:
+            return kind.read(self._list_all, self._account)
+        prepared = _Prepared(kind)
+
+        def lister(path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+            return self._list_all(path, params, prepared.page)
+
+        objects = kind.read(lister, self._account)
+        prepared.attach(objects)
         return objects
 
-    def _list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _list_all(
+        self, path: str, params: dict[str, Any], on_page: OnPage | None = None
+    ) -> list[dict[str, Any]]:
         if self._stop.is_set():
             raise ReadsCancelled(path)
-        return self._client.list_all(path, params)
+        return self._client.list_all(path, params, on_page)
 
     def live_for(self, kind_names: list[str]) -> LiveState:
         """The live state of exactly `kind_names` (reading those not started yet)."""

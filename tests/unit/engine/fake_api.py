@@ -113,10 +113,14 @@ class FakeApi:
                 raise fault.error
             return copy.deepcopy(answer)
 
-    def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def list_all(
+        self, path: str, params: dict[str, Any], on_page: Any = None
+    ) -> list[dict[str, Any]]:
         answer = self.request("GET", path, params)
         if not isinstance(answer, list):
             raise ApiError(f"GET {path}: not a list", 500)
+        if on_page:
+            on_page(answer)
         return answer
 
     def find_by_key(

@@ -60,10 +60,13 @@ class SlowApi:
         self.listed: list[str] = []
         self.release = threading.Event()
 
-    def list_all(self, path: str, params: dict) -> list[dict]:
+    def list_all(self, path: str, params: dict, on_page=None) -> list[dict]:
         self.listed.append(path)
         assert self.release.wait(5)
-        return [{"id": "abc123", "name": f"x{path}"}]
+        items = [{"id": "abc123", "name": f"x{path}"}]
+        if on_page:
+            on_page(items)
+        return items
 
 
 def test_reads_run_in_the_background_and_missing_kinds_are_read_on_join():
