@@ -17,6 +17,8 @@ from revsync.emulator.resources.paging import paged, paged_text
 from . import helpers as h
 from .helpers import TEAM, ok
 
+SOURCE = {"name": "chat", "type": "AI", "version": "1.0.0", "ownerId": "EMUownr", "teamId": TEAM}
+
 
 def listed(api: httpx.Client, segment: str, **params: str) -> dict:
     return ok(api.get(f"/{segment}", params={"teamId": TEAM, "size": 100, **params}))
@@ -111,12 +113,19 @@ def test_listed_items_of_other_kinds_equal_their_get(api: httpx.Client) -> None:
     org = h.organization(api, "Acme")
     h.subscriber(api, "a@acme.example", organizationIds=[org["id"]])
     h.anomaly(api)
-    for segment in ("subscribers", "sources/ai/anomaly"):
+    source = ok(api.post("/sources", params={"teamId": TEAM}, json=SOURCE))
+    ok(api.post("/sources", params={"teamId": TEAM}, json={**SOURCE, "name": "unused"}))
+    pro = h.product(api, "Pro", sourceIds=[source["id"]])
+    for segment in ("subscribers", "sources/ai/anomaly", "sources", "products"):
         assert_items_as_got(api, segment)
         assert_items_as_got(api, segment)  # again, from the kept items
     put(api, "organizations", {"name": "Acme", "metadata": "", "id": org["id"]}, name="Renamed")
     listed_orgs = assert_items_as_got(api, "subscribers")[0]["organizations"]
     assert [o["label"] for o in listed_orgs] == ["Renamed"]
+    fields = {k: pro[k] for k in ("id", "version", "paymentSource")}
+    put(api, "products", {**fields, "plan": h.plan(), "sourceIds": [source["id"]]}, name="Pro 2")
+    using = [s["products"] for s in assert_items_as_got(api, "sources")]
+    assert [[p["label"] for p in products] for products in using] == [["Pro 2"], []]
 
 
 def test_prerendered_page_is_the_same_json_as_the_page(emulator: Emulator) -> None:
