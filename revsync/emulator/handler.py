@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .errors import ApiError
 from .faults import Decision
 from .resources.base import Ctx
+from .resources.paging import Prerendered
 
 if TYPE_CHECKING:
     from .app import Emulator
@@ -186,7 +187,10 @@ class Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, body: Any, headers: dict[str, str] | None = None, close: bool = False
     ) -> None:
-        data = json.dumps(body, separators=(",", ":")).encode()
+        if isinstance(body, Prerendered):
+            data = body.text.encode()
+        else:
+            data = json.dumps(body, separators=(",", ":")).encode()
         lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}"]
         lines.append("Content-Type: application/json")
         lines.append(f"Content-Length: {len(data)}")

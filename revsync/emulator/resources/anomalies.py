@@ -99,11 +99,8 @@ class Anomalies(Collection):
         status, body = super().get(ctx, ident)
         return status, with_firing_state(body)
 
-    def list(self, ctx: Ctx) -> tuple[int, Any]:
-        status, page = super().list(ctx)
-        for item in (page.get("_embedded") or {}).get(self.embedded, []):
-            with_firing_state(item)
-        return status, page
+    def listed(self, ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
+        return with_firing_state(super().listed(ctx, obj))
 
 
 def keep_stored(obj: dict[str, Any], existing: dict[str, Any] | None) -> None:

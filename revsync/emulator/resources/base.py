@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ApiError, bad_request, forbidden, not_found
 from ..ids import IdGenerator, decodable
 from ..store import Account, Store
 from ..validation import F, check
-from .paging import paged, paging, sorting
+from .listing import item_texts, object_texts, prefetch_refs
+from .paging import paged_text, paging, sorting
 from .references import refuse_if_referenced
 
 Handler = Callable[["Ctx", dict[str, str], Any], tuple[int, Any]]
@@ -31,6 +32,9 @@ class Ctx:
     params: dict[str, str]
     path: str
     registry: dict[str, Collection]
+    # what a list page's rendering looked up in bulk beforehand (listing.py); only a
+    # read fills it, so a write never renders from it
+    prefetched: dict[Any, Any] = field(default_factory=dict)
 
     def collection(self, kind: str) -> Collection:
         return self.registry[kind]
@@ -151,12 +155,13 @@ class Collection:
             if sort_field != "seq":
                 items.sort(key=lambda o: str(o.get(sort_field) or ""), reverse=descending)
             total = len(items)
-            items = items[page * size : (page + 1) * size]
+            texts = object_texts(ctx, self, items[page * size : (page + 1) * size])
         else:
-            total = ctx.store.count(self.kind, scopes)
-            items = ctx.store.page(self.kind, scopes, page * size, size, sort_field, descending)
-        rendered = [self.render(ctx, o) for o in items]
-        return 200, paged(ctx, self.embedded, rendered, page, size, total)
+            total, ids = ctx.store.page_ids(
+                self.kind, scopes, page * size, size, sort_field, descending
+            )
+            texts = item_texts(ctx, self, ids)
+        return 200, paged_text(ctx, self.embedded, texts, page, size, total)
 
     def has_filters(self, ctx: Ctx) -> bool:
         return bool(ctx.params.get("query"))
@@ -240,6 +245,17 @@ class Collection:
     def name_of(self, obj: dict[str, Any]) -> str | None:
         return obj.get(self.label_field)
 
+    def listed(self, ctx: Ctx, obj: dict[str, Any]) -> dict[str, Any]:
+        """An object as a list page shows it (some collections add to `render`)."""
+        return self.render(ctx, obj)
+
+    def prefetch(self, ctx: Ctx, objs: list[dict[str, Any]]) -> None:
+        """Look up in bulk what rendering `objs` embeds (see `ref`)."""
+        for key, (_, kind) in self.flat_refs.items():
+            prefetch_refs(ctx, kind, {o.get(key) for o in objs} - {None})
+        for key, (_, kind) in self.flat_ref_lists.items():
+            prefetch_refs(ctx, kind, {i for o in objs for i in o.get(key) or []})
+
     # rendering ------------------------------------------------------------------------
     def href(self, ctx: Ctx, ident: str) -> str:
         return f"{ctx.base}/v2/api/{self.segment}/{ident}"
@@ -304,7 +320,10 @@ def ref(ctx: Ctx, kind: str, ident: str | None) -> dict[str, Any] | None:
     if ident is None:
         return None
     collection = ctx.collection(kind)
-    found = ctx.store.fields(kind, ident, (collection.label_field, "created", "updated"))
+    if (kind, ident) in ctx.prefetched:
+        found = ctx.prefetched[(kind, ident)]
+    else:
+        found = ctx.store.fields(kind, ident, (collection.label_field, "created", "updated"))
     label, created, updated = found or (None, None, None)
     return {
         "id": ident,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
@@ -61,3 +63,22 @@ def paged(
     body["_links"] = links
     body["page"] = {"size": size, "totalElements": total, "totalPages": pages, "number": page}
     return body
+
+
+@dataclass(frozen=True)
+class Prerendered:
+    """A response body already serialised (compact JSON), sent as it is."""
+
+    text: str
+
+
+def paged_text(
+    ctx: Ctx, embedded: str, items: list[str], page: int, size: int, total: int
+) -> Prerendered:
+    """`paged` with items given as compact JSON texts, spliced in without parsing them
+    again: the same bytes `json.dumps(paged(...), separators=(",", ":"))` would give."""
+    rest = json.dumps(paged(ctx, embedded, [], page, size, total), separators=(",", ":"))
+    if not items:
+        return Prerendered(rest)
+    head = '{"_embedded":{' + json.dumps(embedded) + ":[" + ",".join(items) + "]},"
+    return Prerendered(head + rest[1:])

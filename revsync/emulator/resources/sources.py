@@ -12,6 +12,7 @@ from typing import Any
 
 from ..validation import F
 from .base import Collection, Ctx, exists_in_scope, owner_ref, ref
+from .listing import prefetch_refs
 
 TYPES = ("API", "STREAM", "AI")  # of the 12 in the OpenAPI enum, the backend takes these
 SOURCE_TYPES = (
@@ -94,13 +95,30 @@ class Sources(Collection):
         out["owner"] = owner_ref(ctx, out.pop("ownerId", None))
         out.pop("contractIds", None)
         out["contracts"] = []
-        products = ctx.collection("product")
-        out["products"] = [
-            ref(ctx, "product", p["id"])
-            for p in ctx.store.all("product", products.read_scopes(ctx))
-            if obj["id"] in (p.get("sourceIds") or [])
-        ]
+        out["products"] = [ref(ctx, "product", i) for i in self._products_using(ctx, obj["id"])]
         return out
+
+    def _products_using(self, ctx: Ctx, ident: str) -> list[str]:
+        if ("products-using", ident) in ctx.prefetched:
+            return ctx.prefetched[("products-using", ident)]
+        products = ctx.collection("product")
+        return [
+            p["id"]
+            for p in ctx.store.all("product", products.read_scopes(ctx))
+            if ident in (p.get("sourceIds") or [])
+        ]
+
+    def prefetch(self, ctx: Ctx, objs: list[dict]) -> None:
+        """Also the products that name each source: every product read once per page."""
+        super().prefetch(ctx, objs)
+        using: dict[str, list[str]] = {o["id"]: [] for o in objs}
+        products = ctx.collection("product")
+        for product in ctx.store.all("product", products.read_scopes(ctx)):
+            for ident in set(product.get("sourceIds") or []) & using.keys():
+                using[ident].append(product["id"])
+        for ident, users in using.items():
+            ctx.prefetched[("products-using", ident)] = users
+        prefetch_refs(ctx, "product", {i for users in using.values() for i in users})
 
 
 def merged_metadata(sent: str | None, stored: str | None) -> str | None:

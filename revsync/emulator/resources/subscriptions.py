@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ApiError, bad_request
+from ..store import nocase
 from ..validation import F, check
 from .base import Collection, Ctx, Route, exists_in_scope, owner_ref, ref
+from .listing import prefetch_refs
 
 ISO = {"format": "iso8601"}
 
@@ -110,9 +112,21 @@ class Subscriptions(Collection):
         obj["subscriberId"] = ident
 
     def _subscriber_id(self, ctx: Ctx, email: str) -> str | None:
+        if ("subscriber-by-email", email) in ctx.prefetched:
+            return ctx.prefetched[("subscriber-by-email", email)]
         scope = ctx.collection("subscriber").read_scopes(ctx)
         found = ctx.store.ids_by_name("subscriber", scope, email)
         return found[0] if found else None
+
+    def prefetch(self, ctx: Ctx, objs: list[dict]) -> None:
+        """Also the subscriber each item shows as `client`, found by its email."""
+        super().prefetch(ctx, objs)
+        emails = {e for o in objs if isinstance(e := o.get("subscriberEmail"), str) and e}
+        scope = ctx.collection("subscriber").read_scopes(ctx)
+        first = ctx.store.first_ids_by_names("subscriber", scope, emails)
+        for email in emails:
+            ctx.prefetched[("subscriber-by-email", email)] = first.get(nocase(email))
+        prefetch_refs(ctx, "subscriber", set(first.values()))
 
     def patch(self, ctx: Ctx, ident: str, body: Any) -> tuple[int, Any]:
         self.check_team_param(ctx, required=False)
