@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from revsync.cli import COMMANDS, cli
 from revsync.cli.lazy import LazyGroup
 
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 HEAVY = ("deepdiff", "jsonschema", "httpx", "revsync.cli.common", "revsync.emulator")
 
 
@@ -76,3 +78,32 @@ def test_validate_needs_no_http_client_and_no_planner():
         "import revsync.cli.validate, sys\nassert 'revsync.service' not in sys.modules"
     )
     assert "httpx" not in loaded and "deepdiff" not in loaded
+
+
+def test_the_command_leaves_at_once_with_its_exit_code_and_all_output(tmp_path):
+    """`revsync` skips the heap teardown (os._exit): the exit code and what was printed
+    must still be exactly those of `main`."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("products:\n  - name: p\n    nonsense: 1\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "revsync", "validate", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode == 3
+    assert "bad.yaml:3:5" in result.stdout + result.stderr
+    good = subprocess.run(
+        [sys.executable, "-m", "revsync", "validate", str(EXAMPLES / "quickstart")],
+        capture_output=True,
+        text=True,
+    )
+    assert good.returncode == 0 and "valid: 10 objects" in good.stdout
+
+
+def test_a_closed_output_pipe_is_no_traceback():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "revsync", "--help"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader went away, as `revsync ... | head -1` does
+    _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err
