@@ -140,7 +140,7 @@ def _take_document(doc: Any, shown: str, state: DesiredState, result: LoadResult
             key = kind.key_of(item)
             if key is None:
                 continue
-            location = items.item_locs[index] if index < len(items.item_locs) else doc.loc
+            location = items.item_loc(index) or doc.loc
             previous = item.pop(RENAMED_FROM, None)
             env_paths = frozenset(sensitive_paths(item))
             pinned = item.get("id")
@@ -163,7 +163,7 @@ def _take_settings(doc: LocDict, state: DesiredState, result: LoadResult) -> Non
     raw = doc.get("settings")
     if not isinstance(raw, LocDict):
         return
-    where = doc.key_locs.get("settings")
+    where = doc.key_loc("settings")
     first = state.settings_location
     settings = state.settings
     if "prune" in raw and isinstance(raw["prune"], bool):

@@ -18,13 +18,14 @@ from typing import Any
 
 import yaml
 
-from ..core.location import Location, LocDict, LocList
+from ..core.location import POS_BITS, Location, LocDict, LocList, pos, unpack
 from ..core.problems import Problem
 from .interpolate import interpolate, is_whole_reference
 
 Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TAG = "tag:yaml.org,2002:"
+KEY_TAG = TAG + "str"
 NULLS = {"", "~", "null", "Null", "NULL"}
 TRUES = {"true", "True", "TRUE"}
 FALSES = {"false", "False", "FALSE"}
@@ -96,19 +97,29 @@ def decode(data: bytes, display: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "key", "key_loc", "key_raw", "merges", "size", "value")
+    __slots__ = ("anchor", "is_map", "key", "key_pos", "key_raw", "merges", "size", "value")
 
     def __init__(self, value: LocDict | LocList, anchor: str | None) -> None:
         self.value = value
+        self.is_map = isinstance(value, LocDict)
         self.anchor = anchor
         self.size = 1
-        self.key: str | None = None
-        self.key_loc: Location | None = None
+        self.key: str | None = None  # of a mapping: the key whose value comes next
+        self.key_pos = 0
         self.key_raw = False
         self.merges: list[LocDict] = []
 
 
+def _pos(mark: Any) -> int:
+    return pos(mark.line + 1, mark.column + 1)
+
+
 class _Builder:
+    """Builds LocDicts and LocLists from the event stream, one event at a time.
+
+    This runs for every key and value of every manifest (over a million at 100,000
+    objects), so events are dispatched by class and plain scalars take a short path."""
+
     def __init__(
         self,
         display: str,
@@ -121,7 +132,9 @@ class _Builder:
         self.placeholders = unset is not None
         self.unset: list[tuple[str, Location]] = [] if unset is None else unset
         self.limits = limits
+        self.max_nodes = limits.max_nodes
         self.stack: list[_Frame] = []
+        self.top: _Frame | None = None  # stack[-1]
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.anchor_variables: dict[str, tuple[str, ...]] = {}  # of scalar anchors
@@ -129,14 +142,22 @@ class _Builder:
         self.problems: list[Problem] = []
         self.nodes = 0
         self.alias_nodes = 0
+        self.handlers = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.mapping_start,
+            yaml.SequenceStartEvent: self.sequence_start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document_start,
+        }
 
     def loc(self, mark: Any) -> Location:
         return Location(self.display, mark.line + 1, mark.column + 1)
 
     def run(self, text: str) -> None:
         try:
-            for event in yaml.parse(text, Loader=Parser):
-                self.on(event)
+            self.events(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = " ".join(p for p in (exc.context, exc.problem) if p)
@@ -152,51 +173,68 @@ class _Builder:
             reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
             raise FatalYaml(f"YAML error: {reason}", location) from None
 
+    def events(self, text: str) -> None:
+        parser = Parser(text)
+        try:
+            next_event = parser.get_event
+            handlers = self.handlers
+            ignore = _ignore
+            while True:
+                event = next_event()
+                if event is None or event.__class__ is yaml.StreamEndEvent:
+                    return
+                handlers.get(event.__class__, ignore)(event)
+        finally:
+            parser.dispose()
+
     # events ---------------------------------------------------------------------------
-    def on(self, event: Any) -> None:
-        if isinstance(event, yaml.MappingStartEvent):
-            self.check_tag(event, "map")
-            self.push(LocDict(loc=self.loc(event.start_mark)), event)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self.check_tag(event, "seq")
-            self.push(LocList(loc=self.loc(event.start_mark)), event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = self.stack.pop()
-            if isinstance(frame.value, LocDict):
-                self.apply_merges(frame)
-            if frame.anchor:
-                self.open_anchors.discard(frame.anchor)
-                self.anchors[frame.anchor] = (frame.value, frame.size)
-            self.add(frame.value, frame.value.loc, frame.size, scalar=False)
-        elif isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
-            self.alias(event)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            self.anchors.clear()
+    def document_start(self, event: Any) -> None:
+        self.anchors.clear()
+
+    def mapping_start(self, event: Any) -> None:
+        self.check_tag(event, "map")
+        self.push(LocDict(), event)
+
+    def sequence_start(self, event: Any) -> None:
+        self.check_tag(event, "seq")
+        self.push(LocList(), event)
+
+    def end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        self.top = self.stack[-1] if self.stack else None
+        if frame.merges:
+            self.apply_merges(frame)
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        value = frame.value
+        if value.env is not None:
+            self.mark_env()
+        self.add(value, value.pos, frame.size, scalar=False)
 
     def push(self, container: LocDict | LocList, event: Any) -> None:
+        mark = event.start_mark
         if len(self.stack) >= self.limits.max_depth:
-            raise FatalYaml(
-                f"nested deeper than {self.limits.max_depth} levels", self.loc(event.start_mark)
-            )
-        self.count(1, event.start_mark)
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.value, LocDict) and parent.key is None:
+            raise FatalYaml(f"nested deeper than {self.limits.max_depth} levels", self.loc(mark))
+        self.count(1, mark)
+        parent = self.top
+        if parent is not None and parent.is_map and parent.key is None:
             raise FatalYaml(
                 "a key must be plain text, not a mapping or a list ('? ...' complex keys)",
-                self.loc(event.start_mark),
+                self.loc(mark),
             )
+        container.file = self.display
+        container.pos = _pos(mark)
         if event.anchor:
             self.open_anchors.add(event.anchor)
-        self.stack.append(_Frame(container, event.anchor))
+        self.top = _Frame(container, event.anchor)
+        self.stack.append(self.top)
 
     def count(self, n: int, mark: Any) -> None:
         self.nodes += n
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             raise FatalYaml(
-                f"document expands to more than {self.limits.max_nodes:,} values "
-                "(alias expansion bomb?)",
+                f"document expands to more than {self.max_nodes:,} values (alias expansion bomb?)",
                 self.loc(mark),
             )
 
@@ -206,16 +244,28 @@ class _Builder:
             raise FatalYaml(f"unsupported YAML tag {tag!r}", self.loc(event.start_mark))
 
     def scalar(self, event: Any) -> None:
-        self.count(1, event.start_mark)
-        location = self.loc(event.start_mark)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.value, LocDict) and frame.key is None:
-            if event.tag not in (None, "!", TAG + "str"):
-                raise FatalYaml(f"unsupported tag on a mapping key: {event.tag!r}", location)
-            frame.key = event.value
-            frame.key_loc = location
-            frame.key_raw = not event.style and event.value == "<<"
+        mark = event.start_mark
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            self.count(0, mark)
+        frame = self.top
+        raw = event.value
+        if frame is not None and frame.key is None and frame.is_map:
+            if event.tag not in (None, "!", KEY_TAG):
+                raise FatalYaml(f"unsupported tag on a mapping key: {event.tag!r}", self.loc(mark))
+            frame.key = raw
+            frame.key_pos = _pos(mark)
+            frame.key_raw = raw == "<<" and not event.style
             return
+        if event.tag is None and "$" not in raw and not event.anchor:
+            value = raw if event.style else plain_scalar(raw, self.display, mark)
+            self.add(value, _pos(mark), 1)
+        else:
+            self.rich_scalar(event)
+
+    def rich_scalar(self, event: Any) -> None:
+        """A scalar with a tag, an anchor or a `${VAR}` reference."""
+        location = self.loc(event.start_mark)
         raw = event.value
         variables: tuple[str, ...] = ()
         plain_style = not event.style
@@ -236,7 +286,9 @@ class _Builder:
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
             self.anchor_variables[event.anchor] = variables
-        self.add(value, location, 1, scalar=True, variables=variables)
+        if variables:
+            self.mark_env()
+        self.add(value, pos(location.line, location.col), 1, variables)
 
     def resolve(self, text: str, event: Any, location: Location, retype: bool) -> Any:
         tag = event.tag
@@ -269,63 +321,74 @@ class _Builder:
                 location,
             )
         self.count(size, event.start_mark)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.value, LocDict) and frame.key is None:
+        frame = self.top
+        if frame is not None and frame.is_map and frame.key is None:
             if not isinstance(value, str):
                 raise FatalYaml("an alias used as a mapping key must be a string", location)
-            frame.key, frame.key_loc, frame.key_raw = value, location, False
+            frame.key, frame.key_pos, frame.key_raw = value, _pos(event.start_mark), False
             return
-        is_scalar = not isinstance(value, (LocDict, LocList))
-        variables = self.anchor_variables.get(name, ()) if is_scalar else ()
-        self.add(copy.deepcopy(value), location, size, scalar=is_scalar, variables=variables)
+        is_container = isinstance(value, (LocDict, LocList))
+        variables = () if is_container else self.anchor_variables.get(name, ())
+        if variables or (is_container and value.env is not None):
+            self.mark_env()
+        position = pos(location.line, location.col)
+        self.add(copy.deepcopy(value), position, size, variables, scalar=not is_container)
 
     # assembling -----------------------------------------------------------------------
+    def mark_env(self) -> None:
+        """Something from the environment goes into the open containers: say so on each,
+        so that finding it later need not walk the containers that have none."""
+        for frame in self.stack:
+            frame.value.mark_env_below()
+
     def add(
         self,
         value: Any,
-        location: Location,
+        position: int,
         size: int,
-        scalar: bool,
         variables: tuple[str, ...] = (),
+        scalar: bool = True,
     ) -> None:
-        if not self.stack:
+        """Put a finished value into the open container. In a mapping, a mapping or list
+        value is located by its key, not by `position`."""
+        frame = self.top
+        if frame is None:
             self.documents.append(value)
             return
-        frame = self.stack[-1]
         frame.size += size
         container = frame.value
-        if isinstance(container, LocList):
+        if not frame.is_map:
             container.append(value)
-            container.item_locs.append(location)
+            container.at.append(position)
             if variables:
-                container.sensitive.add(len(container) - 1)
-                container.variables[len(container) - 1] = variables
+                container.set_variables(len(container) - 1, variables)
             return
-        key, key_loc = frame.key, frame.key_loc
+        key = frame.key
         frame.key = None
-        assert key is not None and key_loc is not None
         if frame.key_raw:
-            sources = value if isinstance(value, LocList) else [value]
-            for source in sources:
-                if not isinstance(source, LocDict):
-                    self.problems.append(Problem("'<<' merges only mappings", key_loc))
-                    continue
-                frame.merges.append(source)
+            self.take_merge(frame, value)
             return
+        at = container.at
         if key in container:
-            first = container.key_locs[key]
+            first = container.key_loc(key)
             self.problems.append(
-                Problem(f"duplicate key '{key}' (first at line {first.line})", key_loc)
+                Problem(
+                    f"duplicate key '{key}' (first at line {first.line})",
+                    unpack(self.display, frame.key_pos),
+                )
             )
         container[key] = value
-        container.key_locs[key] = key_loc
-        if scalar:
-            container.value_locs[key] = location
-        container.sensitive.discard(key)
-        container.variables.pop(key, None)
-        if variables:
-            container.sensitive.add(key)
-            container.variables[key] = variables
+        at[key] = frame.key_pos << POS_BITS | (position if scalar else 0)
+        if variables or container.env:
+            container.set_variables(key, variables)
+
+    def take_merge(self, frame: _Frame, value: Any) -> None:
+        for source in value if isinstance(value, LocList) else [value]:
+            if isinstance(source, LocDict):
+                frame.merges.append(source)
+            else:
+                where = unpack(self.display, frame.key_pos)
+                self.problems.append(Problem("'<<' merges only mappings", where))
 
     def apply_merges(self, frame: _Frame) -> None:
         target = frame.value
@@ -335,14 +398,15 @@ class _Builder:
                 if key in target:
                     continue
                 target[key] = value
-                if key in source.key_locs:
-                    target.key_locs[key] = source.key_locs[key]
-                if key in source.value_locs:
-                    target.value_locs[key] = source.value_locs[key]
-                if key in source.sensitive:
-                    target.sensitive.add(key)
-                if key in source.variables:
-                    target.variables[key] = source.variables[key]
+                if key in source.at:
+                    target.at[key] = source.at[key]
+                target.set_variables(key, source.variables_of(key))
+            if source.env is not None:
+                target.mark_env_below()
+
+
+def _ignore(event: Any) -> None:
+    """Stream and document boundaries carry nothing to build."""
 
 
 MAX_NUMBER_CHARS = 100  # longer is a mistake (or an attack on int()), never a real amount
@@ -372,3 +436,17 @@ def core_scalar(text: str, location: Location) -> Any:
     if SPECIAL_FLOAT.match(text):
         raise FatalYaml(f"{text} is not a finite number; the API accepts finite numbers", location)
     return text
+
+
+NUMBER_START = frozenset("0123456789+-.")  # every int, float and .inf/.nan starts so
+WORDS: dict[str, Any] = {**dict.fromkeys(NULLS), **dict.fromkeys(TRUES, True)}
+WORDS.update(dict.fromkeys(FALSES, False))
+
+
+def plain_scalar(text: str, display: str, mark: Any) -> Any:
+    """`core_scalar` of a plain scalar, quick for the text and small counts most values are."""
+    if text[:1] not in NUMBER_START:
+        return WORDS.get(text, text)
+    if len(text) <= MAX_NUMBER_CHARS and text.isascii() and text.isdigit():
+        return int(text)
+    return core_scalar(text, Location(display, mark.line + 1, mark.column + 1))
