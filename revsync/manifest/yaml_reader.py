@@ -18,14 +18,14 @@ from typing import Any
 
 import yaml
 
-from ..core.location import POS_BITS, Location, LocDict, LocList, pos, unpack
+from ..core.location import COL_BITS, POS_BITS, Location, LocDict, LocList, pos, unpack
 from ..core.problems import Problem
 from .interpolate import interpolate, is_whole_reference
 
 Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TAG = "tag:yaml.org,2002:"
-KEY_TAG = TAG + "str"
+KEY_TAGS = ("!", TAG + "str")
 NULLS = {"", "~", "null", "Null", "NULL"}
 TRUES = {"true", "True", "TRUE"}
 FALSES = {"false", "False", "FALSE"}
@@ -142,6 +142,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.nodes = 0
         self.alias_nodes = 0
+        self.keys: dict[str, str] = {}
         self.handlers = {
             yaml.ScalarEvent: self.scalar,
             yaml.MappingStartEvent: self.mapping_start,
@@ -179,11 +180,16 @@ class _Builder:
             next_event = parser.get_event
             handlers = self.handlers
             ignore = _ignore
+            scalar, scalar_event = self.scalar, yaml.ScalarEvent
             while True:
                 event = next_event()
-                if event is None or event.__class__ is yaml.StreamEndEvent:
+                kind = event.__class__
+                if kind is scalar_event:
+                    scalar(event)
+                elif event is None or kind is yaml.StreamEndEvent:
                     return
-                handlers.get(event.__class__, ignore)(event)
+                else:
+                    handlers.get(kind, ignore)(event)
         finally:
             parser.dispose()
 
@@ -244,24 +250,38 @@ class _Builder:
             raise FatalYaml(f"unsupported YAML tag {tag!r}", self.loc(event.start_mark))
 
     def scalar(self, event: Any) -> None:
+        """A key, or a value; a plain value into a mapping (most of them) goes straight in."""
         mark = event.start_mark
         self.nodes += 1
         if self.nodes > self.max_nodes:
             self.count(0, mark)
         frame = self.top
         raw = event.value
-        if frame is not None and frame.key is None and frame.is_map:
-            if event.tag not in (None, "!", KEY_TAG):
-                raise FatalYaml(f"unsupported tag on a mapping key: {event.tag!r}", self.loc(mark))
-            frame.key = raw
-            frame.key_pos = _pos(mark)
+        tag = event.tag
+        position = (mark.line + 1) << COL_BITS | (mark.column + 1)  # location.pos, inlined
+        if frame is not None and frame.is_map and frame.key is None:
+            if tag is not None and tag not in KEY_TAGS:
+                raise FatalYaml(f"unsupported tag on a mapping key: {tag!r}", self.loc(mark))
+            frame.key = self.keys.setdefault(raw, raw)  # one string per distinct key
+            frame.key_pos = position
             frame.key_raw = raw == "<<" and not event.style
             return
-        if event.tag is None and "$" not in raw and not event.anchor:
-            value = raw if event.style else plain_scalar(raw, self.display, mark)
-            self.add(value, _pos(mark), 1)
-        else:
+        if tag is not None or "$" in raw or event.anchor:
             self.rich_scalar(event)
+            return
+        value = raw if event.style else plain_scalar(raw, self.display, mark)
+        if frame is None or not frame.is_map or frame.key_raw:
+            self.add(value, position, 1)
+            return
+        key = frame.key
+        container = frame.value
+        if key in container or container.env:
+            self.add(value, position, 1)  # a duplicate, or a container with variables
+            return
+        frame.key = None
+        frame.size += 1
+        container[key] = value
+        container.at[key] = frame.key_pos << POS_BITS | position
 
     def rich_scalar(self, event: Any) -> None:
         """A scalar with a tag, an anchor or a `${VAR}` reference."""
