@@ -158,7 +158,10 @@ def env_variables(value: Any, prefix: Path_ = ()) -> dict[Path_, tuple[str, ...]
 def plain(value: Any) -> Any:
     """A copy as plain dicts and lists (for serialising, hashing and normalising)."""
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v) if isinstance(v, NESTED) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v) if isinstance(v, NESTED) else v for v in value]
     return value
+
+
+NESTED = (dict, list)  # plain() calls itself only for these: most values are scalars
