@@ -9,8 +9,6 @@ and `off` are strings, and dates stay strings, as the Revenium API wants them.
 from __future__ import annotations
 
 import copy
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +19,9 @@ import yaml
 from ..core.location import COL_BITS, POS_BITS, Location, LocDict, LocList, pos, unpack
 from ..core.problems import Problem
 from .interpolate import interpolate, is_whole_reference
+from .scalars import KEY_TAGS, TAG, FatalYaml, core_scalar, plain_scalar
 
 Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-TAG = "tag:yaml.org,2002:"
-KEY_TAGS = ("!", TAG + "str")
-NULLS = {"", "~", "null", "Null", "NULL"}
-TRUES = {"true", "True", "TRUE"}
-FALSES = {"false", "False", "FALSE"}
-INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
-FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-SPECIAL_FLOAT = re.compile(r"^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
 
 
 @dataclass(frozen=True)
@@ -40,12 +30,6 @@ class Limits:
     max_depth: int = 64
     max_nodes: int = 2_000_000  # values in a file, alias expansion included
     max_alias_nodes: int = 50_000  # values copied in by aliases
-
-
-class FatalYaml(Exception):
-    def __init__(self, message: str, location: Location | None) -> None:
-        super().__init__(message)
-        self.problem = Problem(message, location)
 
 
 def read_file(
@@ -427,46 +411,3 @@ class _Builder:
 
 def _ignore(event: Any) -> None:
     """Stream and document boundaries carry nothing to build."""
-
-
-MAX_NUMBER_CHARS = 100  # longer is a mistake (or an attack on int()), never a real amount
-
-
-def core_scalar(text: str, location: Location) -> Any:
-    """YAML 1.2 core schema resolution of a plain scalar."""
-    if text in NULLS:
-        return None
-    if text in TRUES:
-        return True
-    if text in FALSES:
-        return False
-    if (INT.match(text) or FLOAT.match(text)) and len(text) > MAX_NUMBER_CHARS:
-        raise FatalYaml(f"a number of {len(text)} characters is not a price or a count", location)
-    if INT.match(text):
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text)
-    if FLOAT.match(text):
-        value = float(text)
-        if not math.isfinite(value):
-            raise FatalYaml(f"number {text} is out of range", location)
-        return value
-    if SPECIAL_FLOAT.match(text):
-        raise FatalYaml(f"{text} is not a finite number; the API accepts finite numbers", location)
-    return text
-
-
-NUMBER_START = frozenset("0123456789+-.")  # every int, float and .inf/.nan starts so
-WORDS: dict[str, Any] = {**dict.fromkeys(NULLS), **dict.fromkeys(TRUES, True)}
-WORDS.update(dict.fromkeys(FALSES, False))
-
-
-def plain_scalar(text: str, display: str, mark: Any) -> Any:
-    """`core_scalar` of a plain scalar, quick for the text and small counts most values are."""
-    if text[:1] not in NUMBER_START:
-        return WORDS.get(text, text)
-    if len(text) <= MAX_NUMBER_CHARS and text.isascii() and text.isdigit():
-        return int(text)
-    return core_scalar(text, Location(display, mark.line + 1, mark.column + 1))
