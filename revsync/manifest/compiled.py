@@ -54,6 +54,22 @@ def _same(a: Any, b: Any) -> bool:
     return a is None and b is None
 
 
+OBJECT_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required"})
+
+
+def _all(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(v: Any) -> bool:
+        for each in checks:  # noqa: SIM110 (faster than all() over a generator)
+            if not each(v):
+                return False
+        return True
+
+    return check
+
+
 class Compiler:
     """Turns one schema (with local `#/$defs/...` references) into a single check."""
 
@@ -69,11 +85,11 @@ class Compiler:
             return lambda v: False
         if not isinstance(schema, dict):
             raise Unsupported(f"schema {schema!r}")
-        checks = [self._keyword(k, w, schema) for k, w in schema.items() if k not in ANNOTATIONS]
-        checks = [c for c in checks if c is not None]
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(c(v) for c in checks)
+        keywords = {k: w for k, w in schema.items() if k not in ANNOTATIONS}
+        if keywords.get("type") == "object" and OBJECT_KEYWORDS.issuperset(keywords):
+            return self._object(keywords)
+        checks = [self._keyword(k, w, schema) for k, w in keywords.items()]
+        return _all([c for c in checks if c is not None])
 
     def _keyword(self, keyword: str, value: Any, schema: dict) -> Check | None:
         method = getattr(self, "_" + keyword.replace("$", "dollar_"), None)
@@ -81,12 +97,38 @@ class Compiler:
             raise Unsupported(keyword)
         return method(value, schema)
 
+    def _object(self, keywords: dict[str, Any]) -> Check:
+        """`type: object` with properties, additionalProperties and required, in one
+        closure: most of the manifest is such mappings, checked once per entry."""
+        checks = {name: self.compile(sub) for name, sub in keywords.get("properties", {}).items()}
+        required = tuple(keywords.get("required", ()))
+        extra = keywords.get("additionalProperties", True)
+        closed = extra is False
+        extra_check = None if extra is True or closed else self.compile(extra)
+        known = frozenset(checks)
+
+        def check(v: Any) -> bool:
+            if not isinstance(v, dict) or (closed and not known.issuperset(v)):
+                return False
+            for key, item in v.items():
+                each = checks.get(key, extra_check)
+                if each is not None and not each(item):
+                    return False
+            return all(key in v for key in required)
+
+        return check
+
     def _type(self, value: Any, schema: dict) -> Check:
         names = value if isinstance(value, list) else [value]
         tests = [TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(t(v) for t in tests)
 
     def _enum(self, value: list, schema: dict) -> Check:
+        if value and all(type(choice) is str for choice in value):
+            texts = frozenset(value)  # _same of strings: a str equal to one of them
+            return lambda v: type(v) is str and v in texts
         return lambda v: any(_same(v, choice) for choice in value)
 
     def _const(self, value: Any, schema: dict) -> Check:

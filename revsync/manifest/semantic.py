@@ -18,8 +18,9 @@ def check(state: DesiredState, strict: bool = False) -> tuple[list[Problem], lis
     """(errors, warnings) for the whole desired state."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    errors += duplicates(state)
-    ref_errors, ref_warnings = references(state, strict)
+    index = _Index(state)
+    errors += duplicates(state, index)
+    ref_errors, ref_warnings = references(state, strict, index)
     errors += ref_errors
     warnings += ref_warnings
     errors += cycles(state)
@@ -32,13 +33,11 @@ def check(state: DesiredState, strict: bool = False) -> tuple[list[Problem], lis
     return errors, warnings
 
 
-def duplicates(state: DesiredState) -> list[Problem]:
+def duplicates(state: DesiredState, index: _Index) -> list[Problem]:
     problems = []
     for kind in kinds.KINDS.values():
-        by_key: dict[tuple, list[Entry]] = defaultdict(list)
         by_id: dict[str, Entry] = {}
         for entry in state.of(kind.name):
-            by_key[kind.fold(entry.key)].append(entry)
             if entry.pinned_id:
                 first = by_id.setdefault(entry.pinned_id, entry)
                 if first is not entry:
@@ -50,7 +49,7 @@ def duplicates(state: DesiredState) -> list[Problem]:
                             entry.address,
                         )
                     )
-        for group in by_key.values():
+        for group in index.by_key[kind.name].values():
             if len(group) < 2:
                 continue
             pins = [e.pinned_id for e in group]
@@ -68,16 +67,14 @@ def duplicates(state: DesiredState) -> list[Problem]:
     return problems
 
 
-def ref_values(entry: Entry, ref: Ref) -> list[tuple[tuple, str]]:
-    """(path, name) of every name this entry gives for `ref`."""
-    out = []
-    for at, container in paths.containers(entry.fields, ref.container):
-        value = container.get(ref.field)
-        if isinstance(value, str):
-            out.append(((*at, ref.field), value))
-        elif isinstance(value, list):
-            out += [((*at, ref.field, i), v) for i, v in enumerate(value) if isinstance(v, str)]
-    return out
+def ref_values(at: tuple, container: dict, ref: Ref) -> list[tuple[tuple, str]]:
+    """(path, name) of every name one container gives for `ref`."""
+    value = container.get(ref.field)
+    if isinstance(value, str):
+        return [((*at, ref.field), value)]
+    if isinstance(value, list):
+        return [((*at, ref.field, i), v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
 
 
 class _Index:
@@ -100,46 +97,44 @@ class _Index:
         return self._known[kind]
 
 
-def references(state: DesiredState, strict: bool) -> tuple[list[Problem], list[Problem]]:
+def references(
+    state: DesiredState, strict: bool, index: _Index
+) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    index = _Index(state)
     for kind in kinds.KINDS.values():
         for entry in state.of(kind.name):
             for ref in kind.refs:
-                errors += _presence(entry, ref)
-                for path, name in ref_values(entry, ref):
-                    problem, is_error = _resolve(index, entry, ref, path, name, strict)
+                for at, container in paths.containers(entry.fields, ref.container):
+                    problem = _presence(entry, ref, at, container)
                     if problem:
-                        (errors if is_error else warnings).append(problem)
+                        errors.append(problem)
+                    for path, name in ref_values(at, container, ref):
+                        problem, is_error = _resolve(index, entry, ref, path, name, strict)
+                        if problem:
+                            (errors if is_error else warnings).append(problem)
     return errors, warnings
 
 
-def _presence(entry: Entry, ref: Ref) -> list[Problem]:
-    problems = []
-    for at, container in paths.containers(entry.fields, ref.container):
-        has_name = container.get(ref.field) is not None
-        has_raw = bool(ref.raw) and ref.raw != ref.field and container.get(ref.raw) is not None
-        label = paths.fmt((*at, ref.field))
-        if has_name and has_raw:
-            problems.append(
-                Problem(
-                    f"{label}: give either '{ref.field}' or '{ref.raw}', not both",
-                    entry.where((*at, ref.raw)),
-                    entry.address,
-                )
-            )
-        elif ref.required and not has_name and not has_raw:
-            where = entry.where(at) if at else entry.location
-            problems.append(
-                Problem(
-                    f"{label}: missing required field '{ref.field}'"
-                    + (f" (or '{ref.raw}')" if ref.raw else ""),
-                    where,
-                    entry.address,
-                )
-            )
-    return problems
+def _presence(entry: Entry, ref: Ref, at: tuple, container: dict) -> Problem | None:
+    """A reference given both by name and by id, or a required one given by neither."""
+    has_name = container.get(ref.field) is not None
+    has_raw = bool(ref.raw) and ref.raw != ref.field and container.get(ref.raw) is not None
+    if has_name != has_raw or not (has_name or ref.required):
+        return None  # exactly one given, or none of an optional one: nothing to say
+    label = paths.fmt((*at, ref.field))
+    if has_name:
+        return Problem(
+            f"{label}: give either '{ref.field}' or '{ref.raw}', not both",
+            entry.where((*at, ref.raw)),
+            entry.address,
+        )
+    return Problem(
+        f"{label}: missing required field '{ref.field}'"
+        + (f" (or '{ref.raw}')" if ref.raw else ""),
+        entry.where(at) if at else entry.location,
+        entry.address,
+    )
 
 
 def _resolve(
@@ -147,10 +142,10 @@ def _resolve(
 ) -> tuple[Problem | None, bool]:
     target = kinds.get(ref.target)
     matches = index.by_key[ref.target].get(target.fold(target.parse_name(name)), [])
+    if len(matches) == 1:
+        return None, False  # the common case: no location or label needed
     where = entry.where(path)
     label = paths.fmt(path)
-    if len(matches) == 1:
-        return None, False
     if len(matches) > 1:
         if not all(e.pinned_id for e in matches):
             return None, False  # the duplicate itself is reported

@@ -9,8 +9,6 @@ and `off` are strings, and dates stay strings, as the Revenium API wants them.
 from __future__ import annotations
 
 import copy
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,19 +16,12 @@ from typing import Any
 
 import yaml
 
-from ..core.location import Location, LocDict, LocList
+from ..core.location import COL_BITS, POS_BITS, Location, LocDict, LocList, pos, unpack
 from ..core.problems import Problem
 from .interpolate import interpolate, is_whole_reference
+from .scalars import KEY_TAGS, TAG, FatalYaml, core_scalar, plain_scalar
 
 Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-TAG = "tag:yaml.org,2002:"
-NULLS = {"", "~", "null", "Null", "NULL"}
-TRUES = {"true", "True", "TRUE"}
-FALSES = {"false", "False", "FALSE"}
-INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
-FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-SPECIAL_FLOAT = re.compile(r"^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
 
 
 @dataclass(frozen=True)
@@ -39,12 +30,6 @@ class Limits:
     max_depth: int = 64
     max_nodes: int = 2_000_000  # values in a file, alias expansion included
     max_alias_nodes: int = 50_000  # values copied in by aliases
-
-
-class FatalYaml(Exception):
-    def __init__(self, message: str, location: Location | None) -> None:
-        super().__init__(message)
-        self.problem = Problem(message, location)
 
 
 def read_file(
@@ -96,19 +81,29 @@ def decode(data: bytes, display: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "key", "key_loc", "key_raw", "merges", "size", "value")
+    __slots__ = ("anchor", "is_map", "key", "key_pos", "key_raw", "merges", "size", "value")
 
     def __init__(self, value: LocDict | LocList, anchor: str | None) -> None:
         self.value = value
+        self.is_map = isinstance(value, LocDict)
         self.anchor = anchor
         self.size = 1
-        self.key: str | None = None
-        self.key_loc: Location | None = None
+        self.key: str | None = None  # of a mapping: the key whose value comes next
+        self.key_pos = 0
         self.key_raw = False
         self.merges: list[LocDict] = []
 
 
+def _pos(mark: Any) -> int:
+    return pos(mark.line + 1, mark.column + 1)
+
+
 class _Builder:
+    """Builds LocDicts and LocLists from the event stream, one event at a time.
+
+    This runs for every key and value of every manifest (over a million at 100,000
+    objects), so events are dispatched by class and plain scalars take a short path."""
+
     def __init__(
         self,
         display: str,
@@ -121,7 +116,9 @@ class _Builder:
         self.placeholders = unset is not None
         self.unset: list[tuple[str, Location]] = [] if unset is None else unset
         self.limits = limits
+        self.max_nodes = limits.max_nodes
         self.stack: list[_Frame] = []
+        self.top: _Frame | None = None  # stack[-1]
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.anchor_variables: dict[str, tuple[str, ...]] = {}  # of scalar anchors
@@ -129,14 +126,23 @@ class _Builder:
         self.problems: list[Problem] = []
         self.nodes = 0
         self.alias_nodes = 0
+        self.keys: dict[str, str] = {}
+        self.handlers = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.mapping_start,
+            yaml.SequenceStartEvent: self.sequence_start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document_start,
+        }
 
     def loc(self, mark: Any) -> Location:
         return Location(self.display, mark.line + 1, mark.column + 1)
 
     def run(self, text: str) -> None:
         try:
-            for event in yaml.parse(text, Loader=Parser):
-                self.on(event)
+            self.events(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = " ".join(p for p in (exc.context, exc.problem) if p)
@@ -152,51 +158,73 @@ class _Builder:
             reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
             raise FatalYaml(f"YAML error: {reason}", location) from None
 
+    def events(self, text: str) -> None:
+        parser = Parser(text)
+        try:
+            next_event = parser.get_event
+            handlers = self.handlers
+            ignore = _ignore
+            scalar, scalar_event = self.scalar, yaml.ScalarEvent
+            while True:
+                event = next_event()
+                kind = event.__class__
+                if kind is scalar_event:
+                    scalar(event)
+                elif event is None or kind is yaml.StreamEndEvent:
+                    return
+                else:
+                    handlers.get(kind, ignore)(event)
+        finally:
+            parser.dispose()
+
     # events ---------------------------------------------------------------------------
-    def on(self, event: Any) -> None:
-        if isinstance(event, yaml.MappingStartEvent):
-            self.check_tag(event, "map")
-            self.push(LocDict(loc=self.loc(event.start_mark)), event)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self.check_tag(event, "seq")
-            self.push(LocList(loc=self.loc(event.start_mark)), event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = self.stack.pop()
-            if isinstance(frame.value, LocDict):
-                self.apply_merges(frame)
-            if frame.anchor:
-                self.open_anchors.discard(frame.anchor)
-                self.anchors[frame.anchor] = (frame.value, frame.size)
-            self.add(frame.value, frame.value.loc, frame.size, scalar=False)
-        elif isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
-            self.alias(event)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            self.anchors.clear()
+    def document_start(self, event: Any) -> None:
+        self.anchors.clear()
+
+    def mapping_start(self, event: Any) -> None:
+        self.check_tag(event, "map")
+        self.push(LocDict(), event)
+
+    def sequence_start(self, event: Any) -> None:
+        self.check_tag(event, "seq")
+        self.push(LocList(), event)
+
+    def end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        self.top = self.stack[-1] if self.stack else None
+        if frame.merges:
+            self.apply_merges(frame)
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        value = frame.value
+        if value.env is not None:
+            self.mark_env()
+        self.add(value, value.pos, frame.size, scalar=False)
 
     def push(self, container: LocDict | LocList, event: Any) -> None:
+        mark = event.start_mark
         if len(self.stack) >= self.limits.max_depth:
-            raise FatalYaml(
-                f"nested deeper than {self.limits.max_depth} levels", self.loc(event.start_mark)
-            )
-        self.count(1, event.start_mark)
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.value, LocDict) and parent.key is None:
+            raise FatalYaml(f"nested deeper than {self.limits.max_depth} levels", self.loc(mark))
+        self.count(1, mark)
+        parent = self.top
+        if parent is not None and parent.is_map and parent.key is None:
             raise FatalYaml(
                 "a key must be plain text, not a mapping or a list ('? ...' complex keys)",
-                self.loc(event.start_mark),
+                self.loc(mark),
             )
+        container.file = self.display
+        container.pos = _pos(mark)
         if event.anchor:
             self.open_anchors.add(event.anchor)
-        self.stack.append(_Frame(container, event.anchor))
+        self.top = _Frame(container, event.anchor)
+        self.stack.append(self.top)
 
     def count(self, n: int, mark: Any) -> None:
         self.nodes += n
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             raise FatalYaml(
-                f"document expands to more than {self.limits.max_nodes:,} values "
-                "(alias expansion bomb?)",
+                f"document expands to more than {self.max_nodes:,} values (alias expansion bomb?)",
                 self.loc(mark),
             )
 
@@ -206,16 +234,42 @@ class _Builder:
             raise FatalYaml(f"unsupported YAML tag {tag!r}", self.loc(event.start_mark))
 
     def scalar(self, event: Any) -> None:
-        self.count(1, event.start_mark)
-        location = self.loc(event.start_mark)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.value, LocDict) and frame.key is None:
-            if event.tag not in (None, "!", TAG + "str"):
-                raise FatalYaml(f"unsupported tag on a mapping key: {event.tag!r}", location)
-            frame.key = event.value
-            frame.key_loc = location
-            frame.key_raw = not event.style and event.value == "<<"
+        """A key, or a value; a plain value into a mapping (most of them) goes straight in."""
+        mark = event.start_mark
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            self.count(0, mark)
+        frame = self.top
+        raw = event.value
+        tag = event.tag
+        position = (mark.line + 1) << COL_BITS | (mark.column + 1)  # location.pos, inlined
+        if frame is not None and frame.is_map and frame.key is None:
+            if tag is not None and tag not in KEY_TAGS:
+                raise FatalYaml(f"unsupported tag on a mapping key: {tag!r}", self.loc(mark))
+            frame.key = self.keys.setdefault(raw, raw)  # one string per distinct key
+            frame.key_pos = position
+            frame.key_raw = raw == "<<" and not event.style
             return
+        if tag is not None or "$" in raw or event.anchor:
+            self.rich_scalar(event)
+            return
+        value = raw if event.style else plain_scalar(raw, self.display, mark)
+        if frame is None or not frame.is_map or frame.key_raw:
+            self.add(value, position, 1)
+            return
+        key = frame.key
+        container = frame.value
+        if key in container or container.env:
+            self.add(value, position, 1)  # a duplicate, or a container with variables
+            return
+        frame.key = None
+        frame.size += 1
+        container[key] = value
+        container.at[key] = frame.key_pos << POS_BITS | position
+
+    def rich_scalar(self, event: Any) -> None:
+        """A scalar with a tag, an anchor or a `${VAR}` reference."""
+        location = self.loc(event.start_mark)
         raw = event.value
         variables: tuple[str, ...] = ()
         plain_style = not event.style
@@ -236,7 +290,9 @@ class _Builder:
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
             self.anchor_variables[event.anchor] = variables
-        self.add(value, location, 1, scalar=True, variables=variables)
+        if variables:
+            self.mark_env()
+        self.add(value, pos(location.line, location.col), 1, variables)
 
     def resolve(self, text: str, event: Any, location: Location, retype: bool) -> Any:
         tag = event.tag
@@ -269,63 +325,74 @@ class _Builder:
                 location,
             )
         self.count(size, event.start_mark)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.value, LocDict) and frame.key is None:
+        frame = self.top
+        if frame is not None and frame.is_map and frame.key is None:
             if not isinstance(value, str):
                 raise FatalYaml("an alias used as a mapping key must be a string", location)
-            frame.key, frame.key_loc, frame.key_raw = value, location, False
+            frame.key, frame.key_pos, frame.key_raw = value, _pos(event.start_mark), False
             return
-        is_scalar = not isinstance(value, (LocDict, LocList))
-        variables = self.anchor_variables.get(name, ()) if is_scalar else ()
-        self.add(copy.deepcopy(value), location, size, scalar=is_scalar, variables=variables)
+        is_container = isinstance(value, (LocDict, LocList))
+        variables = () if is_container else self.anchor_variables.get(name, ())
+        if variables or (is_container and value.env is not None):
+            self.mark_env()
+        position = pos(location.line, location.col)
+        self.add(copy.deepcopy(value), position, size, variables, scalar=not is_container)
 
     # assembling -----------------------------------------------------------------------
+    def mark_env(self) -> None:
+        """Something from the environment goes into the open containers: say so on each,
+        so that finding it later need not walk the containers that have none."""
+        for frame in self.stack:
+            frame.value.mark_env_below()
+
     def add(
         self,
         value: Any,
-        location: Location,
+        position: int,
         size: int,
-        scalar: bool,
         variables: tuple[str, ...] = (),
+        scalar: bool = True,
     ) -> None:
-        if not self.stack:
+        """Put a finished value into the open container. In a mapping, a mapping or list
+        value is located by its key, not by `position`."""
+        frame = self.top
+        if frame is None:
             self.documents.append(value)
             return
-        frame = self.stack[-1]
         frame.size += size
         container = frame.value
-        if isinstance(container, LocList):
+        if not frame.is_map:
             container.append(value)
-            container.item_locs.append(location)
+            container.at.append(position)
             if variables:
-                container.sensitive.add(len(container) - 1)
-                container.variables[len(container) - 1] = variables
+                container.set_variables(len(container) - 1, variables)
             return
-        key, key_loc = frame.key, frame.key_loc
+        key = frame.key
         frame.key = None
-        assert key is not None and key_loc is not None
         if frame.key_raw:
-            sources = value if isinstance(value, LocList) else [value]
-            for source in sources:
-                if not isinstance(source, LocDict):
-                    self.problems.append(Problem("'<<' merges only mappings", key_loc))
-                    continue
-                frame.merges.append(source)
+            self.take_merge(frame, value)
             return
+        at = container.at
         if key in container:
-            first = container.key_locs[key]
+            first = container.key_loc(key)
             self.problems.append(
-                Problem(f"duplicate key '{key}' (first at line {first.line})", key_loc)
+                Problem(
+                    f"duplicate key '{key}' (first at line {first.line})",
+                    unpack(self.display, frame.key_pos),
+                )
             )
         container[key] = value
-        container.key_locs[key] = key_loc
-        if scalar:
-            container.value_locs[key] = location
-        container.sensitive.discard(key)
-        container.variables.pop(key, None)
-        if variables:
-            container.sensitive.add(key)
-            container.variables[key] = variables
+        at[key] = frame.key_pos << POS_BITS | (position if scalar else 0)
+        if variables or container.env:
+            container.set_variables(key, variables)
+
+    def take_merge(self, frame: _Frame, value: Any) -> None:
+        for source in value if isinstance(value, LocList) else [value]:
+            if isinstance(source, LocDict):
+                frame.merges.append(source)
+            else:
+                where = unpack(self.display, frame.key_pos)
+                self.problems.append(Problem("'<<' merges only mappings", where))
 
     def apply_merges(self, frame: _Frame) -> None:
         target = frame.value
@@ -335,40 +402,12 @@ class _Builder:
                 if key in target:
                     continue
                 target[key] = value
-                if key in source.key_locs:
-                    target.key_locs[key] = source.key_locs[key]
-                if key in source.value_locs:
-                    target.value_locs[key] = source.value_locs[key]
-                if key in source.sensitive:
-                    target.sensitive.add(key)
-                if key in source.variables:
-                    target.variables[key] = source.variables[key]
+                if key in source.at:
+                    target.at[key] = source.at[key]
+                target.set_variables(key, source.variables_of(key))
+            if source.env is not None:
+                target.mark_env_below()
 
 
-MAX_NUMBER_CHARS = 100  # longer is a mistake (or an attack on int()), never a real amount
-
-
-def core_scalar(text: str, location: Location) -> Any:
-    """YAML 1.2 core schema resolution of a plain scalar."""
-    if text in NULLS:
-        return None
-    if text in TRUES:
-        return True
-    if text in FALSES:
-        return False
-    if (INT.match(text) or FLOAT.match(text)) and len(text) > MAX_NUMBER_CHARS:
-        raise FatalYaml(f"a number of {len(text)} characters is not a price or a count", location)
-    if INT.match(text):
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text)
-    if FLOAT.match(text):
-        value = float(text)
-        if not math.isfinite(value):
-            raise FatalYaml(f"number {text} is out of range", location)
-        return value
-    if SPECIAL_FLOAT.match(text):
-        raise FatalYaml(f"{text} is not a finite number; the API accepts finite numbers", location)
-    return text
+def _ignore(event: Any) -> None:
+    """Stream and document boundaries carry nothing to build."""

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from ..core.location import Location
-from .yaml_reader import FatalYaml, core_scalar
+from .scalars import FatalYaml, core_scalar
 
 
 class _Dumper(yaml.SafeDumper):
