@@ -24,7 +24,7 @@ class Entry:
     sensitive: frozenset[Path_] = frozenset()  # secret fields and secret variables: masked
     previous_names: tuple[str, ...] = ()  # `previousNames:` a rename matches the live object by
     # its normalised form made while Revenium was still being read (see LiveObject.prepared)
-    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    prepared: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def name(self) -> str:

@@ -29,7 +29,7 @@ class LiveObject:
     origin: str = ""  # e.g. "GLOBAL" / "CUSTOM" for models
     # its normalised form made while the other pages were read, before names were known;
     # used (and dropped) by the one plan that compares it
-    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    prepared: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,18 +60,21 @@ class EntryPlanner:
     def plan_entry(self, kind: Kind, entry: Entry, key: str, live: LiveObject | None) -> None:
         resolver: ReferenceResolver = self.resolver_for()
         try:
-            body = kind.body(entry, resolver, self.account)
+            _resolve_references(kind, entry, resolver, self.account)
         except Blocked as exc:
             self.refusals[key] = Refusal(key, str(exc), str(entry.location))
             return
         if resolver.problems:
             self.problems += resolver.problems
             return
-        body = _secret_placeholders(entry, key, body)
+
+        def body() -> dict[str, Any]:  # built only for a change: most entries have none
+            return _secret_placeholders(entry, key, kind.body(entry, resolver, self.account))
+
         desired = kind.desired_form(entry, self.names)
         try:
             if live is None:
-                change = self._create(kind, entry, body, desired)
+                change = self._create(kind, entry, body(), desired)
             else:
                 change = self._update(kind, entry, live, body, desired)
         except Unplannable as exc:
@@ -107,7 +111,12 @@ class EntryPlanner:
         return Change("", "create", kind.name, entry.name, fields=fields, steps=steps, notes=notes)
 
     def _update(
-        self, kind: Kind, entry: Entry, live: LiveObject, body: dict, desired: dict
+        self,
+        kind: Kind,
+        entry: Entry,
+        live: LiveObject,
+        body: Callable[[], dict[str, Any]],
+        desired: dict,
     ) -> Change | None:
         current = kind.live_form(live, self.names)
         current, desired = kind.comparable(entry.fields, current, desired)
@@ -135,7 +144,7 @@ class EntryPlanner:
         if not fields:
             return None
         changed = {top_field(f.path) for f in fields}
-        steps = kind.update_steps(live, body, changed, self.ctx)
+        steps = kind.update_steps(live, body(), changed, self.ctx)
         if not steps:
             return None
         return Change(
@@ -165,6 +174,17 @@ class EntryPlanner:
             steps=kind.delete_steps(obj, self.ctx),
         )
         self.deps[key] = set()
+
+
+def _resolve_references(
+    kind: Kind, entry: Entry, resolver: ReferenceResolver, account: Account
+) -> None:
+    """The entry's references, resolved as its body would resolve them (problems, what it
+    depends on), without building the body; a kind with its own body resolves its way."""
+    if type(kind).body is Kind.body:
+        kind.resolve_references(entry, resolver)
+    else:
+        kind.body(entry, resolver, account)
 
 
 def _secret_placeholders(entry: Entry, key: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from .. import kinds
 from ..core.desired import DesiredState
 from ..core.ids import safe_id
 from ..core.live import Account, LiveObject, LiveState
+from ..kinds.base import Prepared
 from .api import Api, OnPage
 
 
@@ -53,7 +54,7 @@ class _Prepared:
 
     def __init__(self, kind: kinds.Kind) -> None:
         self._kind = kind
-        self._forms: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+        self._forms: dict[int, tuple[dict[str, Any], Prepared | None]] = {}
 
     def page(self, items: list[dict[str, Any]]) -> None:
         for raw in items:
@@ -66,7 +67,7 @@ class _Prepared:
         self._forms.clear()
 
 
-def _prepared(kind: kinds.Kind, raw: dict[str, Any]) -> dict[str, Any] | None:
+def _prepared(kind: kinds.Kind, raw: dict[str, Any]) -> Prepared | None:
     """An answer that cannot be normalised is left to the plan, which reports it."""
     try:
         return kind.prepare_live(raw)

@@ -64,13 +64,25 @@ class Unnamed:
 
 
 class _Unnamed:
-    """The NameIndex of a form prepared before the names are known."""
+    """The NameIndex of a form prepared before the names are known; it notes whether any
+    name was asked for (most entries name their references by name already)."""
+
+    __slots__ = ("used",)
+
+    def __init__(self) -> None:
+        self.used = False
 
     def name_of(self, kind: str, ident: str) -> Unnamed:
+        self.used = True
         return Unnamed(kind, ident)
 
 
-UNNAMED = _Unnamed()
+@dataclass(frozen=True)
+class Prepared:
+    """A normal form made before the names were known, and whether it holds any Unnamed."""
+
+    form: dict[str, Any]
+    unnamed: bool
 
 
 class Unplannable(Exception):
@@ -240,20 +252,22 @@ class Kind:
         return cached
 
     # prepared forms: normalising before the names are known ------------------------------
-    def prepare_live(self, raw: dict[str, Any]) -> dict[str, Any] | None:
+    def prepare_live(self, raw: dict[str, Any]) -> Prepared | None:
         """`normalize_live` with referenced ids not named yet, or None when the kind cannot.
 
         Done while the other pages are still being read (the names need every object read
         and the manifests loaded), so that little normalising is left once reads end."""
         if not (self.names_only_in_refs or type(self).normalize_live is Kind.normalize_live):
             return None
-        return self.normalize_live(raw, UNNAMED)
+        index = _Unnamed()
+        return Prepared(self.normalize_live(raw, index), index.used)
 
-    def prepare_desired(self, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def prepare_desired(self, fields: dict[str, Any]) -> Prepared | None:
         """`normalize_desired` with raw ids not named yet, or None (see prepare_live)."""
         if not (self.names_only_in_refs or type(self).normalize_desired is Kind.normalize_desired):
             return None
-        return self.normalize_desired(fields, UNNAMED)
+        index = _Unnamed()
+        return Prepared(self.normalize_desired(fields, index), index.used)
 
     def live_form(self, obj: LiveObject, names: NameIndex) -> dict[str, Any]:
         """The live object as the plan compares it: its prepared form, named, if any."""
@@ -269,19 +283,22 @@ class Kind:
             return self.normalize_desired(entry.fields, names)
         return self.named(prepared, names)
 
-    def named(self, prepared: dict[str, Any], names: NameIndex) -> dict[str, Any]:
+    def named(self, prepared: Prepared, names: NameIndex) -> dict[str, Any]:
         """A prepared form, in place, as `normalize_*` with these names would have made it."""
+        form = prepared.form
+        if not prepared.unnamed:
+            return form
         for ref in self.refs:
             if ref.by_key:
                 continue
-            for _, container in paths.containers(prepared, ref.container):
+            for _, container in paths.containers(form, ref.container):
                 value = container.get(ref.field)
                 if isinstance(value, list):
                     container[ref.field] = [_name(v, names) for v in value]
                 elif isinstance(value, Unnamed):
                     container[ref.field] = _name(value, names)
-        normalize.sort_lists(prepared, self._resorted())
-        return prepared
+        normalize.sort_lists(form, self._resorted())
+        return form
 
     def _resorted(self) -> dict[str, tuple[str, ...] | None]:
         """The sorted lists whose order a reference's name may decide."""
@@ -391,6 +408,19 @@ class Kind:
             }[scope_field]
             obj[scope_field] = value
         return obj
+
+    def resolve_references(self, entry: Entry, binder: Binder) -> None:
+        """What `body` resolves, in the same order, without building a body (an entry with
+        no change needs only to know that its references resolve)."""
+        for ref in self.refs:
+            for at, container in paths.containers(entry.fields, ref.container):
+                names = container.get(ref.field)
+                if names is None:
+                    continue
+                items = names if isinstance(names, list) else [names]
+                for i, name in enumerate(items):
+                    where = (*at, ref.field, i) if ref.many else (*at, ref.field)
+                    binder.resolve(ref.target, str(name), entry, where)
 
     def write_params(self, account: Account) -> dict[str, str]:
         """Writes name the team (or tenant) in the query too, as Revenium's own CLI does."""
