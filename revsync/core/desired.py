@@ -56,6 +56,7 @@ class DesiredState:
     prune_set: bool = False
     percent_set: set[str] = field(default_factory=set)  # thresholds some file gave
     files: list[str] = field(default_factory=list)
+    _digest: str | None = field(default=None, repr=False, compare=False)
 
     def of(self, kind: str) -> list[Entry]:
         return self.entries.get(kind, [])
@@ -64,7 +65,15 @@ class DesiredState:
         return [e for entries in self.entries.values() for e in entries]
 
     def digest(self) -> str:
-        """A fingerprint of the whole desired state (sensitive values hashed in, not stored)."""
+        """A fingerprint of the whole desired state (sensitive values hashed in, not stored).
+
+        Computed once: the state is not changed after loading, and a plan asks for it
+        while the reads are still running."""
+        if self._digest is None:
+            self._digest = self._compute_digest()
+        return self._digest
+
+    def _compute_digest(self) -> str:
         data = {
             "entries": {
                 kind: [[e.pinned_id, plain(e.fields), list(e.previous_names)] for e in entries]

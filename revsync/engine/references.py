@@ -63,17 +63,19 @@ class ReferenceResolver:
         binding = self.binding
         target = kinds.get(kind_name)
         folded = target.fold(target.parse_name(name))
-        matches = binding.entries_by_key[kind_name].get(folded, [])
-        label = paths.fmt(path)
+        matches = binding.entries_by_key[kind_name].get(folded, ())
         if len(matches) == 1:
             other = matches[0]
             other_key = binding.keys[id(other)]
             if id(other) in binding.refused:
-                raise Blocked(f"{label}: depends on {other_key}, which this plan refuses")
+                raise Blocked(f"{paths.fmt(path)}: depends on {other_key}, which this plan refuses")
             self.deps.add(other_key)
             bound = binding.bound.get(id(other))
             return bound.id if bound is not None else {"$ref": other_key}
-        live = binding.live_by_key[kind_name].get(folded, [])
+        live = binding.live_by_key[kind_name].get(folded, ())
+        if len(live) == 1 and not matches and (kind_name, live[0].id) not in self.doomed:
+            return live[0].id  # the common case: labels and locations only for problems
+        label = paths.fmt(path)
         where = entry.where(path)
         if len(matches) > 1 or len(live) > 1:
             ids = ", ".join(o.id for o in live) or "several manifest entries"
