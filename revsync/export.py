@@ -96,13 +96,13 @@ def entry_for(kind: Kind, raw: dict[str, Any], names: _ExportNames) -> dict[str,
     obj = kind.normalize_live(raw, names)
     for path, default in kind.defaults.items():
         parent_path, _, leaf = path.rpartition(".")
-        for _, container in paths.containers(obj, parent_path):
+        for container in paths.mappings(obj, parent_path):
             if container.get(leaf) == default:
                 container.pop(leaf)
     for ref in kind.refs:
         if not ref.raw:
             continue
-        for _, container in paths.containers(obj, ref.container):
+        for container in paths.mappings(obj, ref.container):
             value = container.get(ref.field)
             items = value if isinstance(value, list) else [value]
             if not any(isinstance(v, str) and v.startswith(UNKNOWN_ID_PREFIX) for v in items):

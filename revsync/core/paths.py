@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -26,35 +25,62 @@ def parent_and_leaf(path: str) -> tuple[str, str]:
 
 
 def containers(obj: Any, path: str) -> list[tuple[tuple[Step, ...], dict[str, Any]]]:
-    """Every mapping reached by `path` (with its concrete path), e.g. each plan element.
-
-    A list, not a generator: most paths of a kind are top-level fields, and this runs for
-    every path of every object a plan normalises."""
+    """Every mapping reached by `path` (with its concrete path), e.g. each plan element."""
     if not path:
         return [((), obj)] if isinstance(obj, dict) else []
-    return [(at, value) for at, value in _walk(obj, split(path), ()) if isinstance(value, dict)]
+    return [(at, value) for at, value in _reach(obj, path) if isinstance(value, dict)]
+
+
+def mappings(obj: Any, path: str) -> list[dict[str, Any]]:
+    """The mappings `containers` reaches, without their paths: what normalising needs,
+    for every path of every object a plan compares, so it is kept lean."""
+    if not path:
+        return [obj] if isinstance(obj, dict) else []
+    level = [obj]
+    for name, many in _steps(path):
+        reached = []
+        for value in level:
+            child = value.get(name) if isinstance(value, dict) else None
+            if child is None:
+                continue
+            if not many:
+                reached.append(child)
+            elif isinstance(child, list):
+                reached.extend(child)
+        if not reached:
+            return []
+        level = reached
+    return [value for value in level if isinstance(value, dict)]
 
 
 def values(obj: Any, path: str) -> list[Any]:
     """Values at a path that may contain `[]` (e.g. `organizations[].id`)."""
-    return [value for _, value in _walk(obj, split(path), ())]
+    return [value for _, value in _reach(obj, path)]
 
 
-def _walk(obj: Any, parts: tuple[str, ...], at: tuple[Step, ...]) -> Iterator[tuple[tuple, Any]]:
-    if not parts:
-        yield at, obj
-        return
-    head, rest = parts[0], parts[1:]
-    many = head.endswith("[]")
-    name = head[:-2] if many else head
-    if not isinstance(obj, dict) or obj.get(name) is None:
-        return
-    value = obj[name]
-    if many:
-        for i, item in enumerate(value if isinstance(value, list) else []):
-            yield from _walk(item, rest, (*at, name, i))
-    else:
-        yield from _walk(value, rest, (*at, name))
+@cache
+def _steps(path: str) -> tuple[tuple[str, bool], ...]:
+    """`plan.tiers[]` -> (("plan", False), ("tiers", True)): field names, and list or not."""
+    return tuple((p[:-2], True) if p.endswith("[]") else (p, False) for p in split(path))
+
+
+def _reach(obj: Any, path: str) -> list[tuple[tuple[Step, ...], Any]]:
+    """Each value at `path` with its concrete path (a level at a time, not recursively)."""
+    level: list[tuple[tuple[Step, ...], Any]] = [((), obj)]
+    for name, many in _steps(path):
+        reached: list[tuple[tuple[Step, ...], Any]] = []
+        for at, value in level:
+            child = value.get(name) if isinstance(value, dict) else None
+            if child is None:
+                continue
+            if not many:
+                reached.append(((*at, name), child))
+            elif isinstance(child, list):
+                reached.extend(((*at, name, i), item) for i, item in enumerate(child))
+        if not reached:
+            return []
+        level = reached
+    return level
 
 
 def root(path: str) -> str:

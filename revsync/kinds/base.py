@@ -227,7 +227,7 @@ class Kind:
         skipped = self._not_copied()
         obj = {k: plain(v) for k, v in raw.items() if k not in skipped}
         for ref in self.refs:
-            for _, container in paths.containers(obj, ref.container):
+            for container in paths.mappings(obj, ref.container):
                 root = paths.root(ref.read)
                 # a top-level reference is read from the answer itself: its embedded
                 # object (a subscription's whole product) is never copied
@@ -291,7 +291,7 @@ class Kind:
         for ref in self.refs:
             if ref.by_key:
                 continue
-            for _, container in paths.containers(form, ref.container):
+            for container in paths.mappings(form, ref.container):
                 value = container.get(ref.field)
                 if isinstance(value, list):
                     container[ref.field] = [_name(v, names) for v in value]
@@ -323,7 +323,7 @@ class Kind:
         for ref in self.refs:
             if not ref.raw:
                 continue
-            for _, container in paths.containers(obj, ref.container):
+            for container in paths.mappings(obj, ref.container):
                 if ref.raw not in container:
                     continue
                 ids = container.pop(ref.raw)
@@ -342,14 +342,14 @@ class Kind:
         normalize.remove_ids(obj, self.nested_ids)
         for path in self.datetime_fields:
             parent_path, _, leaf = path.rpartition(".")
-            for _, container in paths.containers(obj, parent_path):
+            for container in paths.mappings(obj, parent_path):
                 if leaf in container:
                     container[leaf] = normalize.canonical_datetime(container[leaf])
         for name in self.write_only | self.create_only:
             obj.pop(name, None)
         for ref in self.refs:
             if ref.by_key:
-                for _, container in paths.containers(obj, ref.container):
+                for container in paths.mappings(obj, ref.container):
                     value = container.get(ref.field)
                     if isinstance(value, str):
                         container[ref.field] = self._fold_ref(ref, value)
@@ -498,7 +498,7 @@ class Kind:
         """(target kind, id or key, by_key) for every reference a live object holds."""
         out = []
         for ref in self.refs:
-            for _, container in paths.containers(raw, ref.container):
+            for container in paths.mappings(raw, ref.container):
                 for value in ref.read_ids(paths.values(container, ref.read)):
                     if value is not None:
                         value = self._fold_ref(ref, str(value)) if ref.by_key else str(value)

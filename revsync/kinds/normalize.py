@@ -74,7 +74,7 @@ def decimals(obj: dict[str, Any], fields: tuple[str, ...]) -> None:
     """Bring the amounts at `fields` (paths, `a.b[].c`) to their canonical number, in place."""
     for path in fields:
         parent_path, leaf = paths.parent_and_leaf(path)
-        for _, container in paths.containers(obj, parent_path):
+        for container in paths.mappings(obj, parent_path):
             if leaf in container and container[leaf] is not None:
                 container[leaf] = decimal(container[leaf])
 
@@ -137,7 +137,7 @@ def sort_lists(obj: dict[str, Any], specs: dict[str, tuple[str, ...] | None]) ->
     """Sort, in place, the lists whose order the API does not keep (`path` -> key fields)."""
     for path, fields in specs.items():
         parent_path, leaf = paths.parent_and_leaf(path)
-        for _, container in paths.containers(obj, parent_path):
+        for container in paths.mappings(obj, parent_path):
             items = container.get(leaf)
             if not isinstance(items, list) or len(items) < 2:
                 continue
@@ -150,7 +150,7 @@ def sort_lists(obj: dict[str, Any], specs: dict[str, tuple[str, ...] | None]) ->
 def remove_ids(obj: dict[str, Any], container_paths: tuple[str, ...]) -> None:
     """Server ids of nested children (plan tiers, dimensions) are not part of the config."""
     for path in container_paths:
-        for _, container in paths.containers(obj, path):
+        for container in paths.mappings(obj, path):
             container.pop("id", None)
 
 
@@ -158,6 +158,6 @@ def apply_defaults(obj: dict[str, Any], defaults: dict[str, Any]) -> None:
     """Fill what the API fills when a field is not sent (path -> value)."""
     for path, default in defaults.items():
         parent_path, leaf = paths.parent_and_leaf(path)
-        for _, container in paths.containers(obj, parent_path):
+        for container in paths.mappings(obj, parent_path):
             if container.get(leaf) in EMPTY:
                 container[leaf] = plain(default)  # a copy: the kind's default is shared

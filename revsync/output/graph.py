@@ -78,7 +78,7 @@ def manifest_graph(state: DesiredState) -> Graph:
         by_name[(entry.kind, entry.name.casefold())] = entry.address
     for entry in state.all():
         for ref in kinds.get(entry.kind).refs:
-            for _, container in paths.containers(entry.fields, ref.container):
+            for container in paths.mappings(entry.fields, ref.container):
                 value = container.get(ref.field)
                 for name in value if isinstance(value, list) else [value]:
                     target = by_name.get((ref.target, str(name).casefold()))
