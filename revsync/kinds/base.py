@@ -99,6 +99,7 @@ class KindContext:
 
 # per-kind values derived from the ClassVars, computed on first use (kinds are singletons)
 _NOT_COPIED: dict[Kind, frozenset[str]] = {}
+_SERVER_OWNED: dict[Kind, frozenset[str]] = {}
 _SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
 _RESORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
 
@@ -238,9 +239,15 @@ class Kind:
                     container.pop(ref.raw, None)
                 converted = [self._live_ref_name(ref, v, names) for v in found if v is not None]
                 container[ref.field] = converted if ref.many else (converted or [None])[0]
-        for name in COMMON_SERVER_FIELDS | self.server_fields:
-            obj.pop(name, None)
+        for name in self._server_owned().intersection(obj):  # a reference may have set one
+            del obj[name]
         return self.canonical(obj)
+
+    def _server_owned(self) -> frozenset[str]:
+        cached = _SERVER_OWNED.get(self)
+        if cached is None:
+            cached = _SERVER_OWNED[self] = COMMON_SERVER_FIELDS | self.server_fields
+        return cached
 
     def _not_copied(self) -> frozenset[str]:
         """Server fields, and the fields top-level references are read from (computed once
@@ -248,7 +255,7 @@ class Kind:
         cached = _NOT_COPIED.get(self)
         if cached is None:
             roots = {paths.root(r.read) for r in self.refs if not r.container}
-            cached = _NOT_COPIED[self] = COMMON_SERVER_FIELDS | self.server_fields | roots
+            cached = _NOT_COPIED[self] = self._server_owned() | roots
         return cached
 
     # prepared forms: normalising before the names are known ------------------------------
