@@ -15,6 +15,7 @@ from ..engine.planfile import load_plan, manifest_paths
 from ..engine.planner import PlanOptions
 from ..engine.report import ApplyReport, ChangeResult
 from ..output import json_out, text
+from ..prefetch import reads_started
 from ..service import (
     check_manifests,
     check_saved_steps,
@@ -79,9 +80,11 @@ def apply_command(
             check_saved_steps(plan)
             check_manifests(session.target, plan, loaded.state)
             verify_saved_plan(session.target, plan, loaded.state)
-        else:
-            loaded = load_or_exit(paths)
-            plan = compute_plan(session.target, loaded.state, plan_options)
+        else:  # reading Revenium overlaps loading the manifests, as for `plan`
+            prune = plan_options.prune
+            with reads_started(session.client, session.account, paths, prune) as reads:
+                loaded = load_or_exit(paths)
+                plan = compute_plan(session.target, loaded.state, plan_options, reads)
         if output == "text":
             click.echo(render(plan, "text", session.color))
         if plan.refused:

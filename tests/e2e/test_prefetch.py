@@ -46,6 +46,28 @@ def test_reads_start_before_the_manifests_are_loaded(
     assert "+ create" in result.out or "tokens" in result.out
 
 
+def test_apply_reads_before_the_manifests_are_loaded(revsync, env: Emulator, write, monkeypatch):
+    from revsync.cli import apply as apply_command
+
+    path = write(VALID)
+    since = last_seq(env)
+    seen_before_load: list[list[str]] = []
+    real = apply_command.load_or_exit
+
+    def load_after_the_reads_began(paths):
+        deadline = time.monotonic() + 10
+        while not gets(env, since) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen_before_load.append(gets(env, since))
+        return real(paths)
+
+    monkeypatch.setattr(apply_command, "load_or_exit", load_after_the_reads_began)
+    result = revsync("apply", path, "--auto-approve")
+    assert result.code == 0, result.err
+    assert any("metering-element" in p for p in seen_before_load[0])
+    assert writes(env, since)  # and it applied
+
+
 def test_invalid_manifests_exit_3_and_write_nothing(revsync, env: Emulator, write):
     path = write(VALID + "    unknownField: 1\norganizations:\n  - name: acme\n")
     since = last_seq(env)
