@@ -323,6 +323,60 @@ def print_table(rows: list[dict]) -> None:
         )
 
 
+def target_checks(rows: list[dict], rate: float) -> list[tuple[str, str, bool]]:
+    """Issue 16's targets, each with what was measured: (target, measured, met)."""
+    checks = []
+    by = {(r["size"], r["scenario"].split(" (")[0]): r for r in rows}
+    for size in sorted({r["size"] for r in rows}):
+        paced = by.get((size, f"no-change plan at {rate:g} req/s"))
+        plan = by.get((size, "no-change plan"))
+        if paced:
+            checks.append(
+                (
+                    f"{size:,}: no-change plan at {rate:g} req/s <= 1.2x floor, no 429",
+                    f"{paced['wall_s']} s = {paced['x_floor']}x floor {paced['floor_s']} s, "
+                    f"{paced['http_429']} x 429",
+                    paced["x_floor"] <= 1.2 and paced["http_429"] == 0,
+                )
+            )
+        if plan:
+            # the issue's MB and GB are decimal; peaks are measured in MiB (ru_maxrss)
+            cpu_goal, peak_goal = (2.5, 300e6 / 2**20) if size <= 13_000 else (None, 1e9 / 2**20)
+            if cpu_goal:
+                checks.append(
+                    (
+                        f"{size:,}: CPU of the plan <= {cpu_goal} s",
+                        f"{plan['cpu_s']} s",
+                        plan["cpu_s"] <= cpu_goal,
+                    )
+                )
+            checks.append(
+                (
+                    f"{size:,}: peak memory <= {peak_goal:.0f} MiB",
+                    f"{plan['peak_mb']} MB",
+                    plan["peak_mb"] <= peak_goal,
+                )
+            )
+        applied = next(
+            (r for r in rows if r["size"] == size and "creates at" in r["scenario"]), None
+        )
+        if applied and applied["write_rate"]:
+            checks.append(
+                (
+                    f"{size:,}: apply keeps >= 95% of {rate:g} req/s, no 429",
+                    f"{applied['write_rate']} writes/s, {applied['http_429']} x 429",
+                    applied["write_rate"] >= 0.95 * rate and applied["http_429"] == 0,
+                )
+            )
+    return checks
+
+
+def print_targets(checks: list[tuple[str, str, bool]]) -> None:
+    print("\nissue 16 targets:")
+    for target, measured, met in checks:
+        print(f"  {'met    ' if met else 'NOT MET'}  {target:<58} {measured}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES") or "1000,4000,13000")
@@ -345,6 +399,7 @@ def main() -> None:
             print(f"... N = {size} ({args.profile})", file=sys.stderr, flush=True)
             rows += run_size(size, args.creates, args.rate, Path(tmp), args.profile, args.cache)
     print_table(rows)
+    print_targets(target_checks(rows, args.rate))
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / f"scale-{args.profile}.json").write_text(json.dumps(rows, indent=2) + "\n")
