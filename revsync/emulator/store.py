@@ -83,6 +83,8 @@ class Store:
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # list pages read kept items all over the file: map it rather than copy pages
+            self._db.execute("PRAGMA mmap_size=1073741824")
         self._db.executescript(SCHEMA)
         self._accounts: dict[str, Account] = {}  # read-through cache: keys never change
         self.memo: dict[Any, Any] = {}  # derived from the rows; emptied by every write

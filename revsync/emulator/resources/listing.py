@@ -28,19 +28,20 @@ _HREF = '"href":"' + BASE
 
 
 def item_texts(ctx: Ctx, collection: Collection, idents: list[str]) -> list[str]:
-    """The list items of these ids, in order; rendered (and kept) where none is kept."""
-    texts = _kept(ctx, idents)
+    """The list items of these ids, in order, as one text (or none); rendered (and kept)
+    where none is kept."""
+    texts = ctx.store.rendered_texts(viewer(ctx.account), idents)
     missing = [i for i in idents if i not in texts]
     if missing:
         texts.update(_render(ctx, collection, ctx.store.by_ids(collection.kind, missing)))
-    return [texts[i] for i in idents if i in texts]
+    return _joined(ctx, [texts[i] for i in idents if i in texts])
 
 
 def object_texts(ctx: Ctx, collection: Collection, objs: list[dict[str, Any]]) -> list[str]:
-    """The list items of objects already read (filtered lists)."""
-    texts = _kept(ctx, [o["id"] for o in objs])
+    """The list items of objects already read (filtered lists), as `item_texts`."""
+    texts = ctx.store.rendered_texts(viewer(ctx.account), [o["id"] for o in objs])
     texts.update(_render(ctx, collection, [o for o in objs if o["id"] not in texts]))
-    return [texts[o["id"]] for o in objs]
+    return _joined(ctx, [texts[o["id"]] for o in objs])
 
 
 def keep_written(ctx: Ctx, collection: Collection, obj: dict[str, Any]) -> None:
@@ -57,23 +58,33 @@ def viewer(account: Account) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _kept(ctx: Ctx, idents: list[str]) -> dict[str, str]:
-    base = _base(ctx)
-    kept = ctx.store.rendered_texts(viewer(ctx.account), idents)
-    return {ident: text.replace(BASE, base) for ident, text in kept.items()}
+class _AsIs(str):
+    """An item rendered for this request only, with its base URL in place."""
 
 
-def _base(ctx: Ctx) -> str:
-    return json.dumps(ctx.base)[1:-1]  # as it stands inside a JSON string
+def _joined(ctx: Ctx, texts: list[str]) -> list[str]:
+    """Join the items, the placeholder replaced once for the page, not once per item."""
+    base = json.dumps(ctx.base)[1:-1]  # as it stands inside a JSON string
+    parts: list[str] = []
+    run: list[str] = []
+    for text in [*texts, None]:
+        if text is None or isinstance(text, _AsIs):
+            if run:
+                parts.append(",".join(run).replace(BASE, base))
+                run = []
+            if text is not None:
+                parts.append(text)
+        else:
+            run.append(text)
+    return [",".join(parts)] if parts else []
 
 
 def _render(ctx: Ctx, collection: Collection, objs: list[dict[str, Any]]) -> dict[str, str]:
-    """Render `objs` for this request, and keep them with a placeholder base."""
+    """Render `objs` and keep them; ids -> texts with the placeholder base."""
     if not objs:
         return {}
     collection.prefetch(ctx, objs)
     placeholder = dataclasses.replace(ctx, base=BASE)
-    base = _base(ctx)
     texts: dict[str, str] = {}
     keep: list[tuple[str, str, set[str]]] = []
     for obj in objs:
@@ -81,9 +92,9 @@ def _render(ctx: Ctx, collection: Collection, objs: list[dict[str, Any]]) -> dic
         text = _dumps(collection.listed(placeholder, obj))
         if text.count(BASE) == text.count(_HREF):
             keep.append((obj["id"], text, placeholder.deps))
-            texts[obj["id"]] = text.replace(BASE, base)
+            texts[obj["id"]] = text
         else:  # the placeholder is in the data itself: render for this request only
-            texts[obj["id"]] = _dumps(collection.listed(ctx, obj))
+            texts[obj["id"]] = _AsIs(_dumps(collection.listed(ctx, obj)))
     ctx.store.keep_rendered(viewer(ctx.account), keep)
     return texts
 
