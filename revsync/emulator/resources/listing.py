@@ -2,8 +2,8 @@
 
 Each object's list item is kept in the store as compact JSON (`Store.rendered_texts`),
 rendered when the object is written or, failing that, when first listed, so a page read
-even right after an emulator start costs a query and a join (and, read again before the
-next write, a join: the store's `memo` keeps what was read). The base URL of the links is
+even right after an emulator start costs a query and a join (and a page read again before
+the next write costs neither: the store's `memo` keeps it). The base URL of the links is
 a placeholder there, replaced per request (items look the same whatever Host asked for
 them). A rendering records what it looked at (`Ctx.deps`: embedded objects, lookups by
 name, whole kinds); a write of any of those deletes the item, and the next read renders
@@ -30,46 +30,23 @@ _HREF = '"href":"' + BASE
 
 def item_texts(ctx: Ctx, collection: Collection, idents: list[str]) -> list[str]:
     """The list items of these ids, in order, as one text (or none); rendered (and kept)
-    where none is kept."""
-    texts = _kept(ctx, collection, idents)
+    where none is kept. A page read again before the next write comes from memory."""
+    key = ("page", viewer(ctx.account), ctx.base, collection.kind, tuple(idents))
+    if key in ctx.store.memo:  # the store empties its memo on every write
+        return ctx.store.memo[key]
+    texts = ctx.store.rendered_texts(viewer(ctx.account), idents)
     missing = [i for i in idents if i not in texts]
     if missing:
-        rendered = _render(ctx, collection, ctx.store.by_ids(collection.kind, missing))
-        _remember(ctx, collection, rendered)
-        texts.update(rendered)
-    return _joined(ctx, [texts[i] for i in idents if i in texts])
+        texts.update(_render(ctx, collection, ctx.store.by_ids(collection.kind, missing)))
+    joined = ctx.store.memo[key] = _joined(ctx, [texts[i] for i in idents if i in texts])
+    return joined
 
 
 def object_texts(ctx: Ctx, collection: Collection, objs: list[dict[str, Any]]) -> list[str]:
     """The list items of objects already read (filtered lists), as `item_texts`."""
-    texts = _kept(ctx, collection, [o["id"] for o in objs])
-    rendered = _render(ctx, collection, [o for o in objs if o["id"] not in texts])
-    _remember(ctx, collection, rendered)
-    texts.update(rendered)
+    texts = ctx.store.rendered_texts(viewer(ctx.account), [o["id"] for o in objs])
+    texts.update(_render(ctx, collection, [o for o in objs if o["id"] not in texts]))
     return _joined(ctx, [texts[o["id"]] for o in objs])
-
-
-def _kept(ctx: Ctx, collection: Collection, idents: list[str]) -> dict[str, str]:
-    """Kept items: those read since the last write from memory, the others from the
-    database (and then kept in memory too: pages read again cost no query)."""
-    memo = _memo(ctx, collection)
-    texts = {i: memo[i] for i in idents if i in memo}
-    if len(texts) < len(idents):
-        wanted = [i for i in idents if i not in texts]
-        found = ctx.store.rendered_texts(viewer(ctx.account), wanted)
-        memo.update(found)
-        texts.update(found)
-    return texts
-
-
-def _remember(ctx: Ctx, collection: Collection, texts: dict[str, str]) -> None:
-    """Only reads fill the memory: a write may still be rolled back."""
-    _memo(ctx, collection).update(t for t in texts.items() if not isinstance(t[1], _AsIs))
-
-
-def _memo(ctx: Ctx, collection: Collection) -> dict[str, str]:
-    key = ("kept", viewer(ctx.account), collection.kind)  # the store empties it on writes
-    return ctx.store.memo.setdefault(key, {})
 
 
 def keep_written(ctx: Ctx, collection: Collection, obj: dict[str, Any]) -> None:
