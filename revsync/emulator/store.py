@@ -2,8 +2,10 @@
 
 All access goes through one lock; the emulator serialises request handling anyway so that
 multi-step operations (check references, then write) are atomic like a database transaction.
-`memo` holds what reads derive from the rows (list orders, rendered list items); every
-write empties it, so nothing derived outlives the state it was derived from.
+`memo` holds what reads derive from the rows (list orders); every write empties it, so
+nothing derived outlives the state it was derived from. `rendered` keeps each object's list
+item as JSON across restarts (see resources/listing.py); a write deletes the items of the
+object written and of every item whose rendering looked at it (`rendered_deps`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ CREATE TABLE IF NOT EXISTS accounts (
     team_name TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rendered (
+    id     TEXT NOT NULL,
+    viewer TEXT NOT NULL,
+    text   TEXT NOT NULL,
+    UNIQUE (id, viewer)
+);
+CREATE TABLE IF NOT EXISTS rendered_deps (
+    dep TEXT NOT NULL,
+    id  TEXT NOT NULL,
+    PRIMARY KEY (dep, id)
+) WITHOUT ROWID;
 """
 
 SORTABLE_COLUMNS = {"id": "id", "name": "name", "email": "name", "seq": "seq"}
@@ -46,6 +59,11 @@ _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxy
 def nocase(text: str) -> str:
     """`text` as SQLite's NOCASE collation compares it."""
     return text.translate(_NOCASE)
+
+
+def name_dep(kind: str, name: str) -> str:
+    """The dependency of a rendered item that looked an object of `kind` up by name."""
+    return f"name:{kind}:{nocase(name)}"
 
 
 @dataclass(frozen=True)
@@ -65,12 +83,33 @@ class Store:
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # list pages read kept items all over the file: map it rather than copy pages
+            self._db.execute("PRAGMA mmap_size=1073741824")
         self._db.executescript(SCHEMA)
         self._accounts: dict[str, Account] = {}  # read-through cache: keys never change
         self.memo: dict[Any, Any] = {}  # derived from the rows; emptied by every write
 
     def _changed(self) -> None:
         self.memo.clear()
+
+    def _stale(self, kind: str, ident: str, names: tuple[str | None, ...]) -> None:
+        """Forget the rendered items that showed this object: its own, those that embed it
+        (`ident`), that found it by name, or that depend on its whole kind."""
+        keys = [ident, f"kind:{kind}", *(name_dep(kind, n) for n in names if n is not None)]
+        marks = ",".join("?" * len(keys))
+        self._db.execute("DELETE FROM rendered WHERE id = ?", (ident,))
+        self._db.execute(
+            f"DELETE FROM rendered WHERE id IN"
+            f" (SELECT id FROM rendered_deps WHERE dep IN ({marks}))",
+            keys,
+        )
+        self._db.execute(f"DELETE FROM rendered_deps WHERE dep IN ({marks})", keys)
+
+    def _name(self, kind: str, ident: str) -> str | None:
+        row = self._db.execute(
+            "SELECT name FROM objects WHERE kind = ? AND id = ?", (kind, ident)
+        ).fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         with self.lock:
@@ -125,6 +164,7 @@ class Store:
     def insert(self, kind: str, scope: str, obj: dict[str, Any], name: str | None) -> None:
         with self.lock:
             self._changed()
+            self._stale(kind, obj["id"], (name,))
             self._db.execute(
                 "INSERT INTO objects (kind, id, scope, name, data) VALUES (?, ?, ?, ?, ?)",
                 (kind, obj["id"], scope, name, json.dumps(obj)),
@@ -133,6 +173,7 @@ class Store:
     def update(self, kind: str, obj: dict[str, Any], name: str | None) -> None:
         with self.lock:
             self._changed()
+            self._stale(kind, obj["id"], (name, self._name(kind, obj["id"])))
             self._db.execute(
                 "UPDATE objects SET data = ?, name = ? WHERE kind = ? AND id = ?",
                 (json.dumps(obj), name, kind, obj["id"]),
@@ -141,6 +182,7 @@ class Store:
     def delete(self, kind: str, ident: str) -> None:
         with self.lock:
             self._changed()
+            self._stale(kind, ident, (self._name(kind, ident),))
             self._db.execute("DELETE FROM objects WHERE kind = ? AND id = ?", (kind, ident))
 
     def get(self, kind: str, ident: str) -> tuple[str, dict[str, Any]] | None:
@@ -282,6 +324,38 @@ class Store:
             first.setdefault(nocase(name), ident)
         return first
 
+    # rendered list items ---------------------------------------------------------------
+    def rendered_texts(self, viewer: str, idents: list[str]) -> dict[str, str]:
+        """The kept list items of these objects as `viewer` sees them."""
+        if not idents:
+            return {}
+        marks = ",".join("?" * len(idents))
+        with self.lock:
+            rows = self._db.execute(
+                f"SELECT id, text FROM rendered WHERE id IN ({marks}) AND viewer = ?",
+                (*idents, viewer),
+            ).fetchall()
+        return dict(rows)
+
+    def keep_rendered(self, viewer: str, items: list[tuple[str, str, set[str]]]) -> None:
+        """Keep (id, text, what its rendering depended on) for the next reads."""
+        if not items:
+            return
+        with self.lock:
+            own = not self._db.in_transaction  # one commit for the page, not one per row
+            if own:
+                self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)",
+                [(ident, viewer, text) for ident, text, _ in items],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO rendered_deps VALUES (?, ?)",
+                [(dep, ident) for ident, _, deps in items for dep in deps],
+            )
+            if own:
+                self._db.execute("COMMIT")
+
     def all(self, kind: str, scopes: tuple[str, ...]) -> list[dict[str, Any]]:
         marks = ",".join("?" * len(scopes))
         with self.lock:
@@ -311,6 +385,8 @@ class Store:
             self._changed()
             self._db.execute("DELETE FROM objects")
             self._db.execute("DELETE FROM meta")
+            self._db.execute("DELETE FROM rendered")
+            self._db.execute("DELETE FROM rendered_deps")
 
     # meta -----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:

@@ -15,7 +15,7 @@ from ..errors import ApiError, bad_request, forbidden, not_found
 from ..ids import IdGenerator, decodable
 from ..store import Account, Store
 from ..validation import F, check
-from .listing import item_texts, object_texts, prefetch_refs
+from .listing import item_texts, keep_written, object_texts, prefetch_refs
 from .paging import paged_text, paging, sorting
 from .references import refuse_if_referenced
 
@@ -35,6 +35,13 @@ class Ctx:
     # what a list page's rendering looked up in bulk beforehand (listing.py); only a
     # read fills it, so a write never renders from it
     prefetched: dict[Any, Any] = field(default_factory=dict)
+    # while a list item is rendered to be kept: what it looked at (listing.py)
+    deps: set[str] | None = None
+
+    def depends_on(self, key: str) -> None:
+        """The item being rendered shows `key` (an id, `name_dep(...)`, `kind:<kind>`)."""
+        if self.deps is not None:
+            self.deps.add(key)
 
     def collection(self, kind: str) -> Collection:
         return self.registry[kind]
@@ -182,6 +189,7 @@ class Collection:
         obj["created"] = obj["updated"] = ctx.now
         self.server_fields(ctx, obj, existing=None)
         ctx.store.insert(self.kind, self.scope_value(ctx.account), obj, self.name_of(obj))
+        keep_written(ctx, self, obj)
         return 200, self.render(ctx, obj)
 
     def replace(self, ctx: Ctx, ident: str, body: Any) -> tuple[int, Any]:
@@ -196,6 +204,7 @@ class Collection:
         obj["updated"] = ctx.now
         self.server_fields(ctx, obj, existing=existing)
         ctx.store.update(self.kind, obj, self.name_of(obj))
+        keep_written(ctx, self, obj)
         return 200, self.render(ctx, obj)
 
     def delete(self, ctx: Ctx, ident: str) -> tuple[int, Any]:
@@ -320,6 +329,7 @@ def ref(ctx: Ctx, kind: str, ident: str | None) -> dict[str, Any] | None:
     if ident is None:
         return None
     collection = ctx.collection(kind)
+    ctx.depends_on(ident)
     if (kind, ident) in ctx.prefetched:
         found = ctx.prefetched[(kind, ident)]
     else:

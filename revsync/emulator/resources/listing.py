@@ -1,50 +1,111 @@
 """List pages, rendered fast enough for accounts of 100,000 objects.
 
-A page's items are rendered once and kept as compact JSON in the store's `memo` (emptied
-by every write), so a page read again costs a slice and a join. Rendering the items a page
-lacks looks up what they embed (references, subscribers by email) with one query per
+Each object's list item is kept in the store as compact JSON (`Store.rendered_texts`),
+rendered when the object is written or, failing that, when first listed, so a page read
+even right after an emulator start costs a query and a join (and a page read again before
+the next write costs neither: the store's `memo` keeps it). The base URL of the links is
+a placeholder there, replaced per request (items look the same whatever Host asked for
+them). A rendering records what it looked at (`Ctx.deps`: embedded objects, lookups by
+name, whole kinds); a write of any of those deletes the item, and the next read renders
+it again. Rendering the items a page lacks looks up what they embed with one query per
 referenced collection for the whole page, not a few queries per item.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..store import Account
     from .base import Collection, Ctx
+
+# stands for the base URL in kept items; printable ASCII, so JSON leaves it as it is
+BASE = "@@revsync-emulator-base@@"
+_HREF = '"href":"' + BASE
 
 
 def item_texts(ctx: Ctx, collection: Collection, idents: list[str]) -> list[str]:
-    """The rendered list items of these ids, in order, from the memo where it has them."""
-    memo = _memo(ctx, collection)
-    missing = [i for i in idents if i not in memo]
+    """The list items of these ids, in order, as one text (or none); rendered (and kept)
+    where none is kept. A page read again before the next write comes from memory."""
+    key = ("page", viewer(ctx.account), ctx.base, collection.kind, tuple(idents))
+    if key in ctx.store.memo:  # the store empties its memo on every write
+        return ctx.store.memo[key]
+    texts = ctx.store.rendered_texts(viewer(ctx.account), idents)
+    missing = [i for i in idents if i not in texts]
     if missing:
-        _render_into(ctx, collection, ctx.store.by_ids(collection.kind, missing), memo)
-    return [memo[i] for i in idents if i in memo]
+        texts.update(_render(ctx, collection, ctx.store.by_ids(collection.kind, missing)))
+    joined = ctx.store.memo[key] = _joined(ctx, [texts[i] for i in idents if i in texts])
+    return joined
 
 
 def object_texts(ctx: Ctx, collection: Collection, objs: list[dict[str, Any]]) -> list[str]:
-    """The rendered list items of objects already read (filtered lists)."""
-    memo = _memo(ctx, collection)
-    _render_into(ctx, collection, [o for o in objs if o["id"] not in memo], memo)
-    return [memo[o["id"]] for o in objs]
+    """The list items of objects already read (filtered lists), as `item_texts`."""
+    texts = ctx.store.rendered_texts(viewer(ctx.account), [o["id"] for o in objs])
+    texts.update(_render(ctx, collection, [o for o in objs if o["id"] not in texts]))
+    return _joined(ctx, [texts[o["id"]] for o in objs])
 
 
-def _memo(ctx: Ctx, collection: Collection) -> dict[str, str]:
-    # an item's rendering depends on the account (team name) and on the URL it was asked by
-    key = ("rendered", ctx.account.api_key, ctx.base, collection.kind)
-    return ctx.store.memo.setdefault(key, {})
+def keep_written(ctx: Ctx, collection: Collection, obj: dict[str, Any]) -> None:
+    """Render the list item of an object just written, so that no read has to."""
+    fresh = dataclasses.replace(ctx, prefetched={})  # a write never renders from a read's
+    _render(fresh, collection, [obj])
 
 
-def _render_into(
-    ctx: Ctx, collection: Collection, objs: list[dict[str, Any]], memo: dict[str, str]
-) -> None:
+@functools.lru_cache(maxsize=64)
+def viewer(account: Account) -> str:
+    """Whom kept items were rendered for: they show the account's team and owner."""
+    fields = (account.api_key, account.team_id, account.tenant_id, account.owner_id)
+    text = json.dumps([*fields, account.team_name])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class _AsIs(str):
+    """An item rendered for this request only, with its base URL in place."""
+
+
+def _joined(ctx: Ctx, texts: list[str]) -> list[str]:
+    """Join the items, the placeholder replaced once for the page, not once per item."""
+    base = json.dumps(ctx.base)[1:-1]  # as it stands inside a JSON string
+    parts: list[str] = []
+    run: list[str] = []
+    for text in [*texts, None]:
+        if text is None or isinstance(text, _AsIs):
+            if run:
+                parts.append(",".join(run).replace(BASE, base))
+                run = []
+            if text is not None:
+                parts.append(text)
+        else:
+            run.append(text)
+    return [",".join(parts)] if parts else []
+
+
+def _render(ctx: Ctx, collection: Collection, objs: list[dict[str, Any]]) -> dict[str, str]:
+    """Render `objs` and keep them; ids -> texts with the placeholder base."""
     if not objs:
-        return
+        return {}
     collection.prefetch(ctx, objs)
+    placeholder = dataclasses.replace(ctx, base=BASE)
+    texts: dict[str, str] = {}
+    keep: list[tuple[str, str, set[str]]] = []
     for obj in objs:
-        memo[obj["id"]] = json.dumps(collection.listed(ctx, obj), separators=(",", ":"))
+        placeholder.deps = set()
+        text = _dumps(collection.listed(placeholder, obj))
+        if text.count(BASE) == text.count(_HREF):
+            keep.append((obj["id"], text, placeholder.deps))
+            texts[obj["id"]] = text
+        else:  # the placeholder is in the data itself: render for this request only
+            texts[obj["id"]] = _AsIs(_dumps(collection.listed(ctx, obj)))
+    ctx.store.keep_rendered(viewer(ctx.account), keep)
+    return texts
+
+
+def _dumps(item: dict[str, Any]) -> str:
+    return json.dumps(item, separators=(",", ":"))
 
 
 def prefetch_refs(ctx: Ctx, kind: str, idents: set[str]) -> None:

@@ -99,6 +99,7 @@ class Sources(Collection):
         return out
 
     def _products_using(self, ctx: Ctx, ident: str) -> list[str]:
+        ctx.depends_on("kind:product")  # any product written may start or stop naming it
         if ("products-using", ident) in ctx.prefetched:
             return ctx.prefetched[("products-using", ident)]
         products = ctx.collection("product")

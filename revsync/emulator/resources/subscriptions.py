@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ApiError, bad_request
-from ..store import nocase
+from ..store import name_dep, nocase
 from ..validation import F, check
 from .base import Collection, Ctx, Route, exists_in_scope, owner_ref, ref
-from .listing import prefetch_refs
+from .listing import keep_written, prefetch_refs
 
 ISO = {"format": "iso8601"}
 
@@ -112,6 +112,7 @@ class Subscriptions(Collection):
         obj["subscriberId"] = ident
 
     def _subscriber_id(self, ctx: Ctx, email: str) -> str | None:
+        ctx.depends_on(name_dep("subscriber", email))
         if ("subscriber-by-email", email) in ctx.prefetched:
             return ctx.prefetched[("subscriber-by-email", email)]
         scope = ctx.collection("subscriber").read_scopes(ctx)
@@ -143,6 +144,7 @@ class Subscriptions(Collection):
         existing["productId"] = product
         existing["updated"] = ctx.now
         ctx.store.update(self.kind, existing, self.name_of(existing))
+        keep_written(ctx, self, existing)
         return 200, self.render(ctx, existing)
 
     def render(self, ctx: Ctx, obj: dict) -> dict[str, Any]:
