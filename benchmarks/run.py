@@ -46,10 +46,10 @@ from tests.bulk import count, split_by_kind  # noqa: E402
 # "rate limit off": a limit stated so high it never binds. With no limit at all the emulator
 # sends no X-RateLimit headers and revsync keeps to the platform's 50/s it assumes.
 UNLIMITED = "100000"
-NAIVE_UP_TO = 20_000
+NAIVE_UP_TO = 20_000  # one GET per object: beyond this the baseline only costs time
 # part of a cached account's name: changed when the emulator's database changes shape (v2:
 # list items stored at write time), so a cached account always comes from today's emulator
-CACHE_FORMAT = "v2"  # one GET per object: beyond this the baseline only costs time
+CACHE_FORMAT = "v2"
 
 
 class Emu:
@@ -211,7 +211,9 @@ def run_size(
     folder = work / f"n{size}"
     write_manifests(folder / "base", manifest)
     base = str(folder / "base")
-    load = loaded_database(manifest, base, folder / "account.sqlite", cache, f"{profile}-{size}-{CACHE_FORMAT}")
+    load = loaded_database(
+        manifest, base, folder / "account.sqlite", cache, f"{profile}-{size}-{CACHE_FORMAT}"
+    )
     rows = [load] if load else []
     with emulator_process(
         "--rate-limit", UNLIMITED, "--db", str(folder / "account.sqlite")
