@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 from dataclasses import asdict
@@ -33,6 +34,13 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
         self.emulator = emulator
         super().__init__(address, Handler)
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """A client that hangs up (a run that stopped its reads, a killed process) is not
+        a server error: say nothing, as a real server would. Anything else is printed."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class Emulator:
