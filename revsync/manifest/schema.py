@@ -41,10 +41,22 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(manifest_schema(), format_checker=FormatChecker())
 
 
+# formats the manifest schema uses, checked as jsonschema's FormatChecker checks them, so a
+# valid manifest never needs jsonschema imported (a tenth of a second at every start)
+FORMATS = {"email": lambda v: not isinstance(v, str) or "@" in v}
+
+
+def conforms(value: Any, format_name: str) -> bool:
+    known = FORMATS.get(format_name)
+    if known is None:
+        return validator().format_checker.conforms(value, format_name)
+    return known(value)
+
+
 @cache
 def quick_check() -> Check | None:
     """The compiled yes/no check of the manifest schema (None: jsonschema does it all)."""
-    return compile_schema(manifest_schema(), validator().format_checker.conforms)
+    return compile_schema(manifest_schema(), conforms)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:

@@ -48,3 +48,28 @@ def test_compiled_check_agrees_with_jsonschema(schema: dict, value: Any) -> None
     check = compile_schema(schema, lambda v, f: True)
     assert check is not None
     assert check(value) == Draft202012Validator(schema).is_valid(value)
+
+
+def test_formats_checked_without_jsonschema_agree_with_it():
+    from jsonschema import FormatChecker
+
+    from revsync.manifest.schema import FORMATS, conforms
+
+    checker = FormatChecker()
+    for name in FORMATS:
+        for value in ["a@b", "no-at-sign", "", "@", 3, None, ["x@y"]]:
+            assert conforms(value, name) == checker.conforms(value, name), (name, value)
+
+
+def test_a_valid_manifest_is_checked_without_importing_jsonschema(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "m.yaml").write_text("subscribers:\n  - email: a@example.com\n    firstName: A\n")
+    code = (
+        "import sys\nfrom revsync.manifest.load import load\n"
+        f"assert load([{str(tmp_path / 'm.yaml')!r}]).ok\n"
+        "print('jsonschema' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
