@@ -40,17 +40,20 @@ def _constant(name: str) -> Any:
 
 
 def _check_depth(value: Any) -> None:
-    """Only containers are stacked: most values of a page are scalars (it runs per page)."""
-    if not isinstance(value, (dict, list)):
-        return
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH or (depth == MAX_DEPTH and item):  # its values are one deeper
+    """A level at a time, only containers kept: most values of a page are scalars, and this
+    runs for every page a plan reads."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH or (depth == MAX_DEPTH and any(level)):  # its values: one deeper
             raise BadJson(f"nested deeper than {MAX_DEPTH} levels")
-        for child in item.values() if isinstance(item, dict) else item:
-            if isinstance(child, (dict, list)):
-                stack.append((child, depth + 1))
+        deeper = []
+        for item in level:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) is dict or type(child) is list:
+                    deeper.append(child)
+        level = deeper
 
 
 def loads(payload: bytes) -> Any:
