@@ -107,3 +107,14 @@ def test_a_closed_output_pipe_is_no_traceback():
     proc.stdout.close()  # the reader went away, as `revsync ... | head -1` does
     _, err = proc.communicate(timeout=30)
     assert b"Traceback" not in err
+
+
+def test_a_run_tunes_the_collector_and_the_thread_switch_interval():
+    code = (
+        "import gc, sys\nfrom revsync.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(gc.get_threshold()[0], sys.getswitchinterval())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    threshold, interval = out.stdout.split()[-2:]
+    assert int(threshold) >= 100_000 and float(interval) <= 0.001
