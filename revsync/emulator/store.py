@@ -229,26 +229,6 @@ class Store:
                 (kind, *scopes),
             ).fetchone()[0]
 
-    def page(
-        self,
-        kind: str,
-        scopes: tuple[str, ...],
-        offset: int,
-        limit: int,
-        order: str = "seq",
-        descending: bool = False,
-    ) -> list[dict[str, Any]]:
-        column = SORTABLE_COLUMNS.get(order, "seq")
-        direction = "DESC" if descending else "ASC"
-        marks = ",".join("?" * len(scopes))
-        with self.lock:
-            rows = self._db.execute(
-                f"SELECT data FROM objects WHERE kind = ? AND scope IN ({marks})"
-                f" ORDER BY {column} {direction}, seq ASC LIMIT ? OFFSET ?",
-                (kind, *scopes, limit, offset),
-            ).fetchall()
-        return [json.loads(row[0]) for row in rows]
-
     def page_ids(
         self,
         kind: str,

@@ -23,6 +23,19 @@ def gets(emulator: Emulator, since: int) -> list[str]:
     return [r["path"] for r in emulator.requests(since) if r["method"] == "GET"]
 
 
+def loading_after_the_reads_began(env: Emulator, since: int, real, seen: list):
+    """A stand-in for load_or_exit that first waits for the reads, noting what was read."""
+
+    def load(paths):
+        deadline = time.monotonic() + 10
+        while not gets(env, since) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(gets(env, since))
+        return real(paths)
+
+    return load
+
+
 @pytest.mark.parametrize("command", ["plan", "drift"])
 def test_reads_start_before_the_manifests_are_loaded(
     revsync, env: Emulator, write, monkeypatch, command: str
@@ -30,16 +43,8 @@ def test_reads_start_before_the_manifests_are_loaded(
     path = write(VALID)
     since = last_seq(env)
     seen_before_load: list[list[str]] = []
-    real = pipeline.load_or_exit
-
-    def load_after_the_reads_began(paths):
-        deadline = time.monotonic() + 10
-        while not gets(env, since) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        seen_before_load.append(gets(env, since))
-        return real(paths)
-
-    monkeypatch.setattr(pipeline, "load_or_exit", load_after_the_reads_began)
+    stand_in = loading_after_the_reads_began(env, since, pipeline.load_or_exit, seen_before_load)
+    monkeypatch.setattr(pipeline, "load_or_exit", stand_in)
     result = revsync(command, path)
     assert result.code == 2 if command == "drift" else result.code == 0, result.err
     assert any("metering-element" in p for p in seen_before_load[0])
@@ -53,15 +58,8 @@ def test_apply_reads_before_the_manifests_are_loaded(revsync, env: Emulator, wri
     since = last_seq(env)
     seen_before_load: list[list[str]] = []
     real = apply_command.load_or_exit
-
-    def load_after_the_reads_began(paths):
-        deadline = time.monotonic() + 10
-        while not gets(env, since) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        seen_before_load.append(gets(env, since))
-        return real(paths)
-
-    monkeypatch.setattr(apply_command, "load_or_exit", load_after_the_reads_began)
+    stand_in = loading_after_the_reads_began(env, since, real, seen_before_load)
+    monkeypatch.setattr(apply_command, "load_or_exit", stand_in)
     result = revsync("apply", path, "--auto-approve")
     assert result.code == 0, result.err
     assert any("metering-element" in p for p in seen_before_load[0])
