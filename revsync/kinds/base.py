@@ -266,6 +266,7 @@ class Kind:
         and the manifests loaded), so that little normalising is left once reads end."""
         if not (self.names_only_in_refs or type(self).normalize_live is Kind.normalize_live):
             return None
+        _drop_links(raw)  # as live_object will: the same answer, prepared now or later
         index = _Unnamed()
         return Prepared(self.normalize_live(raw, index), index.used)
 
