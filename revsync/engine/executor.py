@@ -50,6 +50,9 @@ class Executor:
         self._ids_lock = threading.Lock()
         self._stop = threading.Event()
         self._started: set[str] = set()
+        # each change's result as its worker finished it: an interrupt can land between
+        # submitting a change and noting its future, and the report must still tell
+        self._outcomes: dict[str, ChangeResult] = {}
         self.stopped: str | None = None
         self.recovery = CreateRecovery(api, lookup_window, self._stop)
 
@@ -104,7 +107,7 @@ class Executor:
                     key = ready.pop(0)
                     self.on_event("start", changes[key], None)
                     self._started.add(key)
-                    running[pool.submit(self._run_change, changes[key])] = key
+                    running[pool.submit(self._run_and_keep, changes[key])] = key
                 if not running:
                     break
                 done, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -115,7 +118,8 @@ class Executor:
                         sorter.done(key)
         except BaseException:
             self._stop.set()  # start nothing more; what runs ends within its own bounds
-            self._collect(running, changes, results)
+            if self._collect(running, changes, results):
+                self._collect_unnoted(pool, results)
             raise
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -126,9 +130,10 @@ class Executor:
         if not result.ok:
             self._skip_dependants(key, changes, deps, results)
 
-    def _collect(self, running: dict[Future, str], changes, results) -> None:
+    def _collect(self, running: dict[Future, str], changes, results) -> bool:
         """The changes in flight when the run was interrupted: wait for each (bounded by the
-        retry time); a second interrupt stops waiting, and what is left is reported unknown."""
+        retry time); a second interrupt stops waiting, and what is left is reported unknown.
+        True when it waited for all of them."""
         waiting = True
         for future, key in running.items():
             if waiting:
@@ -142,6 +147,24 @@ class Executor:
             else:
                 results[key] = ChangeResult.failed(changes[key], None, IN_FLIGHT)
                 results[key].unknown = True
+        return waiting
+
+    def _collect_unnoted(self, pool: ThreadPoolExecutor, results) -> None:
+        """A change submitted just as the interrupt came, before its future was noted: let
+        the workers finish what they began (not what they have not), then take its result.
+        A second interrupt stops this wait too; what is left is reported unknown."""
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:
+            return
+        for key in self._started - results.keys():
+            if key in self._outcomes:
+                results[key] = self._outcomes[key]
+
+    def _run_and_keep(self, change: Change) -> ChangeResult:
+        result = self._run_change(change)
+        self._outcomes[change.key] = result
+        return result
 
     def _skip_dependants(self, key, changes, deps, results) -> None:
         for skipped in sorted(dependants(key, deps)):

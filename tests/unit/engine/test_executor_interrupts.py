@@ -186,3 +186,34 @@ def test_a_second_interrupt_stops_waiting_and_reports_the_change_in_flight_unkno
     assert (first.status, first.unknown) == ("failed", True)
     assert first.error.startswith("interrupted while in flight: its outcome is unknown")
     assert second.status == "skipped" and report.interrupted
+
+
+def test_an_interrupt_just_after_a_change_was_handed_to_a_worker_still_reports_its_result(
+    monkeypatch,
+):
+    """Ctrl-C can land between submitting a change and noting its future: the worker still
+    sends it, so the report must wait for it and say what came of it, never 'unknown'."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from revsync.engine import executor as executor_module
+
+    def slow_create(method, path):
+        time.sleep(0.2)
+        return {"id": "made"}
+
+    class InterruptedAfterSecondSubmit(ThreadPoolExecutor):
+        submitted = 0
+
+        def submit(self, fn, *args, **kwargs):
+            future = super().submit(fn, *args, **kwargs)
+            type(self).submitted += 1
+            if type(self).submitted == 2:
+                raise KeyboardInterrupt
+            return future
+
+    monkeypatch.setattr(executor_module, "ThreadPoolExecutor", InterruptedAfterSecondSubmit)
+    plan = Plan(target={}, manifest_digest="", manifests=[], changes=[create("a"), create("b")])
+    report = Executor(FakeApi(slow_create), plan, parallelism=2).run()
+    assert report.interrupted
+    assert [r.status for r in report.results] == ["created", "created"]
