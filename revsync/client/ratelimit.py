@@ -137,7 +137,12 @@ class RateGate:
             if self._left is not None and reset <= self._left:
                 return  # an answer from a window we have already left
             if self.reset is None or reset > self.reset + GUARD:
-                self.remaining = remaining
+                # the server's window turned before ours: what we let through at the end of
+                # ours may still be on its way, uncounted in this `Remaining`
+                next_one = self.reset is not None and reset <= self.reset + WINDOW + GUARD
+                carry, self._carry = (self._carry if next_one else 0), 0
+                self._left = self.reset
+                self.remaining = max(0, remaining - carry)
                 self.reset = reset
             elif self.remaining is None or remaining < self.remaining:
                 self.remaining = remaining  # the lower count: others share the account

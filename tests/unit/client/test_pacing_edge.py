@@ -63,3 +63,26 @@ def test_no_window_of_the_server_gets_more_than_the_limit(start: float):
     for t in arrivals:
         per_window[int(t)] = per_window.get(int(t), 0) + 1
     assert max(per_window.values()) <= 50
+
+
+def headers(remaining: int, reset: float) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": str(remaining),
+        "x-ratelimit-reset": str(reset),
+    }
+
+
+def test_an_answer_from_the_next_window_does_not_forget_the_carry():
+    """The server's first answer of a window may come before revsync opened that window
+    itself: its `Remaining` has not counted what revsync sent at the previous window's end
+    (still on its way), so those still count."""
+    gate, now = gate_at(1000.0 + 1 - EDGE / 2)
+    for _ in range(10):
+        assert gate.acquire(0)
+    now[0] = 1001.0 + GUARD + 0.01
+    gate.observe(headers(remaining=49, reset=1002.0))  # the server has seen 1 of them
+    taken = 0
+    while gate.acquire(0):
+        taken += 1
+    assert taken <= 40
