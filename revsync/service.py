@@ -43,7 +43,7 @@ def compute_plan(
     prune = options.prune or state.settings.prune
     needed = kinds_to_read(state, prune)
     prepare_desired(state)  # while the reads run
-    state.digest()
+    state.digest()  # computed once, and now, while the reads run (the plan records it)
     if reads:
         live = reads.live_for(needed)
     else:
