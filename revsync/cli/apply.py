@@ -25,6 +25,7 @@ from ..service import (
     verify_fresh,
     verify_saved_plan,
 )
+from . import collect_cycles
 from .common import (
     api_options,
     load_or_exit,
@@ -100,6 +101,7 @@ def apply_command(
             _confirm()
         if not (plan_file and auto_approve):  # a saved plan was re-planned a moment ago
             verify_fresh(session.target, plan)
+        collect_cycles()
         report = execute(session.target, plan, None if quiet else _progress(len(plan.changes)))
         if output == "text":
             click.echo(text.render_report(report, session.color))

@@ -20,6 +20,8 @@ Redact = Callable[[str], str]
 
 MAX_DEPTH = 64  # Revenium objects nest a few levels; anything deeper is not an answer
 MAX_NUMBER_CHARS = 100
+# the integers of at most MAX_NUMBER_CHARS characters, sign included
+LOWEST, HIGHEST = -(10 ** (MAX_NUMBER_CHARS - 1)), 10**MAX_NUMBER_CHARS
 
 
 class BadJson(ValueError):
@@ -41,7 +43,8 @@ def _constant(name: str) -> Any:
 
 def _check_depth(value: Any) -> None:
     """A level at a time, only containers kept: most values of a page are scalars, and this
-    runs for every page a plan reads."""
+    runs for every page a plan reads. Integers are checked here, on the way (a `parse_int`
+    hook would call back into Python for every number of every page)."""
     level = [value] if isinstance(value, (dict, list)) else []
     depth = 0
     while level:
@@ -51,8 +54,11 @@ def _check_depth(value: Any) -> None:
         deeper = []
         for item in level:
             for child in item.values() if type(item) is dict else item:
-                if type(child) is dict or type(child) is list:
+                kind = type(child)
+                if kind is dict or kind is list:
                     deeper.append(child)
+                elif kind is int and not LOWEST < child < HIGHEST:
+                    raise BadJson(f"a number of {len(str(child))} characters")
         level = deeper
 
 
@@ -63,12 +69,18 @@ def loads(payload: bytes) -> Any:
     except UnicodeDecodeError:
         raise BadJson("not valid UTF-8") from None
     try:
-        value = json.loads(
-            text,
-            parse_int=_number(int),
-            parse_float=_number(float),
-            parse_constant=_constant,
-        )
+        try:
+            value = json.loads(text, parse_float=_number(float), parse_constant=_constant)
+        except ValueError as exc:
+            if isinstance(exc, BadJson):
+                raise
+            # int() refuses more than 4,300 digits; say it as for any other long number
+            value = json.loads(
+                text,
+                parse_int=_number(int),
+                parse_float=_number(float),
+                parse_constant=_constant,
+            )
     except RecursionError:
         raise BadJson(f"nested deeper than {MAX_DEPTH} levels") from None
     except BadJson:

@@ -109,12 +109,36 @@ def test_a_closed_output_pipe_is_no_traceback():
     assert b"Traceback" not in err
 
 
-def test_a_run_tunes_the_collector_and_the_thread_switch_interval():
+def test_a_run_turns_the_cyclic_collector_off_and_the_switch_interval_down():
     code = (
-        "import gc, sys\nfrom revsync.cli import main\n"
-        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-        "print(gc.get_threshold()[0], sys.getswitchinterval())"
+        "import gc, sys\nimport revsync.cli as cli\n"
+        "cli.main = lambda: print(gc.isenabled(), sys.getswitchinterval())\n"
+        "cli.run()"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    threshold, interval = out.stdout.split()[-2:]
-    assert int(threshold) >= 100_000 and float(interval) <= 0.001
+    enabled, interval = out.stdout.split()
+    assert enabled == "False" and float(interval) <= 0.001
+
+
+def test_an_apply_collects_cycles_while_it_writes(revsync, write, monkeypatch):
+    """The collector is off while planning (`run`), and back on for the writes."""
+    import gc
+
+    from revsync.cli import apply as apply_module
+
+    seen = []
+    real_execute = apply_module.execute
+
+    def execute(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_execute(*args, **kwargs)
+
+    monkeypatch.setattr(apply_module, "execute", execute)
+    path = write("organizations:\n  - name: Acme\n")
+    gc.disable()
+    try:
+        result = revsync("apply", path, "--auto-approve")
+    finally:
+        gc.enable()
+    assert result.code == 0, result.err
+    assert seen == [True]

@@ -23,6 +23,9 @@ from .server import KEY, client, free_port, send, serve, url
         ({}, b'{"a": [1, 2', "malformed JSON"),
         ({}, b"[" * 5000 + b"]" * 5000, "nested deeper than"),
         ({}, b'{"n": ' + b"9" * 5000 + b"}", "a number of 5000 characters"),
+        ({}, b'{"a": [{"n": 1' + b"0" * 100 + b"}]}", "a number of 101 characters"),
+        ({}, b'{"a": [-1' + b"0" * 99 + b"]}", "a number of 101 characters"),
+        ({}, b'{"a": [1.' + b"5" * 200 + b"]}", "a number of 202 characters"),
         ({}, b'{"n": NaN}', "NaN is not a JSON number"),
     ],
 )
@@ -115,3 +118,11 @@ def test_the_key_is_never_in_an_error() -> None:
         with pytest.raises(ApiError) as info:
             c.request("GET", "/v2/api/products")
         assert KEY not in str(info.value) + json.dumps(info.value.details)
+
+
+def test_numbers_of_a_hundred_characters_are_still_numbers() -> None:
+    body = b'{"n": [-' + b"9" * 99 + b", " + b"9" * 100 + b"]}"
+    with serve(lambda h: send(h, 200, body, {})) as server:
+        c = client(url(server))
+        assert c.request("GET", "/v2/api/products")["n"] == [-int("9" * 99), int("9" * 100)]
+        c.close()
