@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .location import Location, LocDict, Path_, locate, plain
+from .location import Location, LocDict, Path_, locate
 
 
 @dataclass
@@ -76,7 +76,7 @@ class DesiredState:
     def _compute_digest(self) -> str:
         data = {
             "entries": {
-                kind: [[e.pinned_id, plain(e.fields), list(e.previous_names)] for e in entries]
+                kind: [[e.pinned_id, e.fields, list(e.previous_names)] for e in entries]
                 for kind, entries in sorted(self.entries.items())
             },
             "managed": sorted(self.managed_kinds),
@@ -87,5 +87,6 @@ class DesiredState:
                 self.settings.max_update_percent,
             ],
         }
+        # the loader's mappings and lists are dicts and lists: dumped as they are, not copied
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()

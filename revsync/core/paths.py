@@ -36,6 +36,12 @@ def mappings(obj: Any, path: str) -> list[dict[str, Any]]:
     for every path of every object a plan compares, so it is kept lean."""
     if not path:
         return [obj] if isinstance(obj, dict) else []
+    return [value for value in values(obj, path) if isinstance(value, dict)]
+
+
+def values(obj: Any, path: str) -> list[Any]:
+    """Values at a path that may contain `[]` (e.g. `organizations[].id`), without the
+    concrete paths `_reach` builds: read for every reference of every live object."""
     level = [obj]
     for name, many in _steps(path):
         reached = []
@@ -50,12 +56,7 @@ def mappings(obj: Any, path: str) -> list[dict[str, Any]]:
         if not reached:
             return []
         level = reached
-    return [value for value in level if isinstance(value, dict)]
-
-
-def values(obj: Any, path: str) -> list[Any]:
-    """Values at a path that may contain `[]` (e.g. `organizations[].id`)."""
-    return [value for _, value in _reach(obj, path)]
+    return level
 
 
 @cache
