@@ -129,3 +129,17 @@ def test_objects_deleted_together_are_still_deleted_referrer_first() -> None:
     assert sorted(_deletes(result)) == ["meteringElements/tokens#me1", "sources/feed#s1"]
     [element] = [c for c in result.plan.changes if c.kind == "meteringElements"]
     assert element.depends_on == ["sources/feed#s1"]
+
+
+def test_an_object_of_a_kind_the_manifests_do_not_manage_keeps_what_it_uses() -> None:
+    state = desired(managed=("meteringElements",))
+    now = live(
+        *elements("tokens"),
+        obj("products", "p1", name="Pro", plan={"elements": [{"elementDefinitionId": "me1"}]}),
+    )
+    result = _plan(state, now)
+    assert _deletes(result) == []
+    assert (
+        "meteringElements/tokens (id me1) is kept: products/Pro (id p1) still uses it, and "
+        "this plan does not delete that (Revenium refuses the delete)"
+    ) in result.plan.notes
