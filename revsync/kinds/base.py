@@ -17,7 +17,7 @@ from ..core.location import plain
 from ..core.problems import Problem
 from ..core.refs import Ref
 from ..core.steps import Lookup, Step
-from . import normalize
+from . import canonical_ops, normalize
 
 COMMON_SERVER_FIELDS = frozenset(
     {
@@ -102,6 +102,8 @@ _NOT_COPIED: dict[Kind, frozenset[str]] = {}
 _SERVER_OWNED: dict[Kind, frozenset[str]] = {}
 _SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
 _RESORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
+_CANONICAL_OPS: dict[Kind, canonical_ops.Ops | None] = {}
+_NEVER_COMPARED: dict[Kind, frozenset[str]] = {}
 
 
 class Kind:
@@ -346,6 +348,35 @@ class Kind:
         return self.canonical(obj)
 
     def canonical(self, obj: dict[str, Any]) -> dict[str, Any]:
+        ops = self._canonical_ops()
+        if ops is None:
+            return self._canonical_in_steps(obj)
+        canonical_ops.apply_ops(obj, ops)
+        for name in self._never_compared():  # after the operations: none outlives a pop
+            obj.pop(name, None)
+        obj = normalize.tidy(obj)
+        normalize.sort_lists(obj, self._sorted_lists())
+        return obj
+
+    def _canonical_ops(self) -> canonical_ops.Ops | None:
+        if self not in _CANONICAL_OPS:
+            _CANONICAL_OPS[self] = canonical_ops.compile_ops(
+                self.defaults,
+                self.nested_ids,
+                self.datetime_fields,
+                tuple((r.container, r.field) for r in self.refs if r.by_key and r.fold_case),
+                self.decimal_fields,
+            )
+        return _CANONICAL_OPS[self]
+
+    def _never_compared(self) -> frozenset[str]:
+        cached = _NEVER_COMPARED.get(self)
+        if cached is None:
+            cached = _NEVER_COMPARED[self] = frozenset(self.write_only | self.create_only)
+        return cached
+
+    def _canonical_in_steps(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """`canonical` a declaration at a time, for kinds `compile_ops` declines."""
         normalize.apply_defaults(obj, self.defaults)
         normalize.remove_ids(obj, self.nested_ids)
         for path in self.datetime_fields:

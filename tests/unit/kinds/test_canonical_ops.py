@@ -1,0 +1,90 @@
+"""Grouping a kind's canonical operations by mapping changes nothing but the walks."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from revsync import kinds
+from revsync.kinds.canonical_ops import compile_ops
+
+SAMPLES = [
+    None,
+    "",
+    [],
+    {},
+    "2024-09-01",
+    "2024-09-01T02:00:00+02:00",
+    "49.00",
+    49.0,
+    7,
+    "0.0000025",
+    "Mixed@Example.COM",
+    ["b", "a"],
+    {"id": "srv-1", "name": "x"},
+    True,
+]
+VALUES = st.sampled_from(SAMPLES)
+
+
+def declared_paths(kind: kinds.Kind) -> list[str]:
+    """Every path the kind's canonical form touches."""
+    found = [*kind.defaults, *kind.datetime_fields, *kind.decimal_fields, *kind.unordered]
+    found += [f"{p}.id" if p else "id" for p in kind.nested_ids]
+    found += [f"{r.container}.{r.field}" if r.container else r.field for r in kind.refs]
+    return found
+
+
+def put(obj: dict[str, Any], path: str, values: list[Any]) -> None:
+    """Make `path` exist in `obj` (two items per `[]`), its leaf taking the next values."""
+    *parents, leaf = path.split(".")
+    level = [obj]
+    for name in parents:
+        many = name.endswith("[]")
+        name = name.removesuffix("[]")
+        deeper = []
+        for mapping in level:
+            child = mapping.get(name)
+            if many:
+                if not isinstance(child, list):
+                    child = mapping[name] = [{}, {}]
+                deeper += [c for c in child if isinstance(c, dict)]
+            else:
+                if not isinstance(child, dict):
+                    child = mapping[name] = {}
+                deeper.append(child)
+        level = deeper
+    for mapping in level:
+        if values:
+            mapping[leaf.removesuffix("[]")] = values.pop()
+
+
+@pytest.mark.parametrize("name", sorted(kinds.KINDS))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_grouped_operations_give_the_form_of_one_declaration_at_a_time(name, data) -> None:
+    kind = kinds.get(name)
+    obj: dict[str, Any] = {}
+    for path in declared_paths(kind):
+        if data.draw(st.booleans()):
+            put(obj, path, data.draw(st.lists(VALUES, min_size=4, max_size=4)))
+    assert kind.canonical(copy.deepcopy(obj)) == kind._canonical_in_steps(copy.deepcopy(obj))
+
+
+@pytest.mark.parametrize("name", sorted(kinds.KINDS))
+@pytest.mark.parametrize("value", SAMPLES, ids=repr)
+def test_every_path_holding_one_value_gives_the_same_form(name, value) -> None:
+    kind = kinds.get(name)
+    obj: dict[str, Any] = {}
+    for path in declared_paths(kind):
+        put(obj, path, [copy.deepcopy(value) for _ in range(4)])
+    assert kind.canonical(copy.deepcopy(obj)) == kind._canonical_in_steps(copy.deepcopy(obj))
+
+
+def test_a_default_that_fills_what_other_operations_walk_is_done_in_steps() -> None:
+    assert compile_ops({"plan": {"tiers": []}}, ("plan.tiers[]",), (), (), ()) is None
+    assert compile_ops({"plan.currency": "USD"}, ("plan.tiers[]",), (), (), ()) is not None
