@@ -100,8 +100,8 @@ class KindContext:
 # per-kind values derived from the ClassVars, computed on first use (kinds are singletons)
 _NOT_COPIED: dict[Kind, frozenset[str]] = {}
 _SERVER_OWNED: dict[Kind, frozenset[str]] = {}
-_SORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
-_RESORTED: dict[Kind, dict[str, tuple[str, ...] | None]] = {}
+_SORTED: dict[Kind, normalize.Sorts] = {}
+_RESORTED: dict[Kind, normalize.Sorts] = {}
 _CANONICAL_OPS: dict[Kind, canonical_ops.Ops | None] = {}
 _NEVER_COMPARED: dict[Kind, frozenset[str]] = {}
 
@@ -310,16 +310,18 @@ class Kind:
         normalize.sort_lists(form, self._resorted())
         return form
 
-    def _resorted(self) -> dict[str, tuple[str, ...] | None]:
+    def _resorted(self) -> normalize.Sorts:
         """The sorted lists whose order a reference's name may decide."""
         cached = _RESORTED.get(self)
         if cached is None:
             at = [f"{r.container}.{r.field}" if r.container else r.field for r in self.refs]
-            cached = _RESORTED[self] = {
-                path: fields
-                for path, fields in self._sorted_lists().items()
-                if any(a == path or a.startswith((f"{path}[]", f"{path}.")) for a in at)
-            }
+            cached = _RESORTED[self] = normalize.group_sorts(
+                {
+                    path: fields
+                    for path, fields in self._sorted_specs().items()
+                    if any(a == path or a.startswith((f"{path}[]", f"{path}.")) for a in at)
+                }
+            )
         return cached
 
     def _live_ref_name(self, ref: Ref, value: Any, names: NameIndex) -> str:
@@ -400,10 +402,14 @@ class Kind:
     def _fold_ref(self, ref: Ref, value: str) -> str:
         return value.casefold() if ref.fold_case else value
 
-    def _sorted_lists(self) -> dict[str, tuple[str, ...] | None]:
+    def _sorted_specs(self) -> dict[str, tuple[str, ...] | None]:
+        """The lists whose order the API does not keep (path -> key fields of the items)."""
+        return {**self._ref_lists(), **self.unordered}
+
+    def _sorted_lists(self) -> normalize.Sorts:
         cached = _SORTED.get(self)
         if cached is None:
-            cached = _SORTED[self] = {**self._ref_lists(), **self.unordered}
+            cached = _SORTED[self] = normalize.group_sorts(self._sorted_specs())
         return cached
 
     def _ref_lists(self) -> dict[str, tuple[str, ...] | None]:

@@ -133,18 +133,35 @@ def _orderable(value: Any) -> tuple[int, Any]:
     return (4, json.dumps(value, sort_keys=True, default=str))
 
 
-def sort_lists(obj: dict[str, Any], specs: dict[str, tuple[str, ...] | None]) -> None:
-    """Sort, in place, the lists whose order the API does not keep (`path` -> key fields)."""
+Sorts = tuple[tuple[str, tuple[tuple[str, tuple[str, ...] | None], ...]], ...]
+
+
+def group_sorts(specs: dict[str, tuple[str, ...] | None]) -> Sorts:
+    """Sort specs (path -> key fields), consecutive ones of one mapping path together, so
+    that mapping is reached once for them; the order of the sorts stays as declared (an
+    item's tie-breaking key holds the lists below it)."""
+    groups: list[tuple[str, list[tuple[str, tuple[str, ...] | None]]]] = []
     for path, fields in specs.items():
-        parent_path, leaf = paths.parent_and_leaf(path)
-        for container in paths.mappings(obj, parent_path):
-            items = container.get(leaf)
-            if not isinstance(items, list) or len(items) < 2:
-                continue
-            if fields is None and all(type(i) is str for i in items):
-                container[leaf] = sorted(items)  # what sort_key orders by, without a call each
-            else:
-                container[leaf] = sorted(items, key=lambda i: sort_key(i, fields))
+        parent, leaf = paths.parent_and_leaf(path)
+        if not groups or groups[-1][0] != parent:
+            groups.append((parent, []))
+        groups[-1][1].append((leaf, fields))
+    return tuple((parent, tuple(leaves)) for parent, leaves in groups)
+
+
+def sort_lists(obj: dict[str, Any], sorts: Sorts) -> None:
+    """Sort, in place, the lists whose order the API does not keep (grouped by `group_sorts`
+    from `path` -> key fields of the items)."""
+    for parent, leaves in sorts:
+        for container in [obj] if not parent else paths.mappings(obj, parent):
+            for leaf, fields in leaves:
+                items = container.get(leaf)
+                if not isinstance(items, list) or len(items) < 2:
+                    continue
+                if fields is None and all(type(i) is str for i in items):
+                    container[leaf] = sorted(items)
+                else:
+                    container[leaf] = sorted(items, key=lambda i: sort_key(i, fields))
 
 
 def remove_ids(obj: dict[str, Any], container_paths: tuple[str, ...]) -> None:

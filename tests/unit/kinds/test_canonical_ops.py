@@ -88,3 +88,21 @@ def test_every_path_holding_one_value_gives_the_same_form(name, value) -> None:
 def test_a_default_that_fills_what_other_operations_walk_is_done_in_steps() -> None:
     assert compile_ops({"plan": {"tiers": []}}, ("plan.tiers[]",), (), (), ()) is None
     assert compile_ops({"plan.currency": "USD"}, ("plan.tiers[]",), (), (), ()) is not None
+
+
+def test_sorts_stay_in_declared_order_when_grouped_by_mapping() -> None:
+    from revsync.kinds.normalize import group_sorts, sort_lists
+
+    specs = {"aggs": ("name",), "aggs[].tiers": None, "tags": None}
+    assert group_sorts(specs) == (
+        ("", (("aggs", ("name",)),)),
+        ("aggs[]", (("tiers", None),)),
+        ("", (("tags", None),)),
+    )
+    # equal names: the tie-break sees the tiers as they are when the aggregations sort
+    obj = {"aggs": [{"name": "x", "tiers": ["b", "a"]}, {"name": "x", "tiers": ["a", "c"]}]}
+    one_at_a_time = copy.deepcopy(obj)
+    for path, fields in specs.items():
+        sort_lists(one_at_a_time, group_sorts({path: fields}))
+    sort_lists(obj, group_sorts(specs))
+    assert obj == one_at_a_time
