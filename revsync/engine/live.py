@@ -11,7 +11,7 @@ from .. import kinds
 from ..core.desired import DesiredState
 from ..core.ids import safe_id
 from ..core.live import Account, LiveObject, LiveState
-from ..kinds.base import Prepared
+from ..kinds.base import Prepared, drop_links
 from .api import Api, OnPage
 
 
@@ -57,6 +57,7 @@ class _Prepared:
         self._forms: dict[int, tuple[dict[str, Any], Prepared | None]] = {}
 
     def page(self, items: list[dict[str, Any]]) -> None:
+        drop_page_links(items)
         for raw in items:
             self._forms[id(raw)] = (raw, _prepared(self._kind, raw))
 
@@ -65,6 +66,13 @@ class _Prepared:
             raw, form = self._forms.pop(id(obj.raw), (None, None))
             obj.prepared = form if raw is obj.raw else _prepared(self._kind, obj.raw)
         self._forms.clear()
+
+
+def drop_page_links(items: list[dict[str, Any]]) -> None:
+    """Every answer is held without its links (kinds.base.drop_links)."""
+    for raw in items:
+        if type(raw) is dict:
+            drop_links(raw)
 
 
 def _prepared(kind: kinds.Kind, raw: dict[str, Any]) -> Prepared | None:
@@ -118,7 +126,7 @@ class LiveReads:
     def _read(self, name: str) -> list[LiveObject]:
         kind = kinds.get(name)
         if not self._prepare:
-            return kind.read(self._list_all, self._account)
+            return kind.read(self._drop_links_and_list, self._account)
         prepared = _Prepared(kind)
 
         def lister(path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -127,6 +135,9 @@ class LiveReads:
         objects = kind.read(lister, self._account)
         prepared.attach(objects)
         return objects
+
+    def _drop_links_and_list(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._list_all(path, params, drop_page_links)
 
     def _list_all(
         self, path: str, params: dict[str, Any], on_page: OnPage | None = None

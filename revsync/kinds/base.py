@@ -222,7 +222,6 @@ class Kind:
     def live_object(
         self, raw: dict[str, Any], managed: bool = True, origin: str = ""
     ) -> LiveObject:
-        _drop_links(raw)
         return LiveObject(self.name, str(raw.get("id")), self.live_key(raw), raw, managed, origin)
 
     # normalisation --------------------------------------------------------------------------
@@ -268,7 +267,6 @@ class Kind:
         and the manifests loaded), so that little normalising is left once reads end."""
         if not (self.names_only_in_refs or type(self).normalize_live is Kind.normalize_live):
             return None
-        _drop_links(raw)  # as live_object will: the same answer, prepared now or later
         index = _Unnamed()
         return Prepared(self.normalize_live(raw, index), index.used)
 
@@ -557,9 +555,10 @@ def _name(value: Any, names: NameIndex) -> Any:
     return names.name_of(value.kind, value.ident) or f"{UNKNOWN_ID_PREFIX}{value.ident}"
 
 
-def _drop_links(raw: dict[str, Any]) -> None:
+def drop_links(raw: dict[str, Any]) -> None:
     """HATEOAS links of an answer and of the objects it embeds: revsync never follows them,
-    and held for 100,000 objects they are a sixth of a plan's memory."""
+    and held for 100,000 objects they are a sixth of a plan's memory. Dropped once, as each
+    page of answers arrives (engine/live.py), before anything is made of them."""
     raw.pop("_links", None)
     for value in raw.values():
         if type(value) is dict:
