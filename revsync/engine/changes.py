@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..core import paths
@@ -25,8 +26,10 @@ def top_field(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
+@cache
 def list_keys(kind: Kind) -> dict[str, tuple[str, ...]]:
-    """The kind's lists whose items have a key: the plan shows their items by key."""
+    """The kind's lists whose items have a key: the plan shows their items by key
+    (computed once per kind; callers only read it)."""
     return {path: fields for path, fields in kind.unordered.items() if fields}
 
 

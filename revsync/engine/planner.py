@@ -91,11 +91,12 @@ def _plan_entries(
     doomed: dict,
     options: PlanOptions,
 ) -> EntryPlanner:
+    resolved: dict = {}  # shared: a name resolves the same way for every entry
     entries = EntryPlanner(
         account,
         KindContext(account, live.objects),
         names,
-        lambda: ReferenceResolver(state, live, binding, doomed),
+        lambda: ReferenceResolver(state, live, binding, doomed, resolved),
         options.update_write_only,
     )
     for kind in kinds.KINDS.values():

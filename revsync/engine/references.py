@@ -44,6 +44,7 @@ class ReferenceResolver:
         live: LiveState,
         binding: Binding,
         doomed: dict[tuple[str, str], Any],
+        resolved: dict[tuple[str, str], tuple[str | None, str | None]] | None = None,
     ) -> None:
         self.state = state
         self.live = live
@@ -51,6 +52,9 @@ class ReferenceResolver:
         self.doomed = doomed
         self.deps: set[str] = set()
         self.problems: list[Problem] = []
+        # (kind, name) -> (entry depended on, live id): what a name resolved to without a
+        # problem, shared by the resolvers of one plan (the binding does not change)
+        self.resolved = {} if resolved is None else resolved
 
     def resolve(self, kind_name: str, name: str, entry: Entry, path: tuple) -> Any:
         try:
@@ -60,6 +64,13 @@ class ReferenceResolver:
             return None
 
     def _resolve(self, kind_name: str, name: str, entry: Entry, path: tuple) -> Any:
+        known = self.resolved.get((kind_name, name))
+        if known is not None:
+            depends_on, ident = known
+            if depends_on is None:
+                return ident
+            self.deps.add(depends_on)
+            return ident if ident is not None else {"$ref": depends_on}
         binding = self.binding
         target = kinds.get(kind_name)
         folded = target.fold(target.parse_name(name))
@@ -71,9 +82,11 @@ class ReferenceResolver:
                 raise Blocked(f"{paths.fmt(path)}: depends on {other_key}, which this plan refuses")
             self.deps.add(other_key)
             bound = binding.bound.get(id(other))
+            self.resolved[(kind_name, name)] = (other_key, None if bound is None else bound.id)
             return bound.id if bound is not None else {"$ref": other_key}
         live = binding.live_by_key[kind_name].get(folded, ())
         if len(live) == 1 and not matches and (kind_name, live[0].id) not in self.doomed:
+            self.resolved[(kind_name, name)] = (None, live[0].id)
             return live[0].id  # the common case: labels and locations only for problems
         label = paths.fmt(path)
         where = entry.where(path)
