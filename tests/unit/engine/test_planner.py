@@ -55,6 +55,29 @@ def test_creates_come_after_what_they_reference_which_they_name_by_placeholder()
     assert plan.target == {"api_url": API_URL, "team_id": "team1", "tenant_id": "tenant1"}
 
 
+def test_every_entry_naming_one_object_depends_on_it_and_gets_its_own_placeholder() -> None:
+    """Names resolve once per plan; each entry still records its dependency."""
+    plan_of = {
+        "name": "p",
+        "type": "SUBSCRIPTION",
+        "currency": "USD",
+        "elements": [{"name": "use", "type": "SUM", "element": "tokens", "unitAmount": 1}],
+    }
+    state = desired(
+        entry("products", name="Pro", plan=plan_of),
+        entry("products", name="Team", plan=plan_of),
+        entry("meteringElements", name="tokens", type="NUMBER"),
+    )
+    changes = {c.key: c for c in _plan(state, live()).plan.changes}
+    for key in ("products/Pro", "products/Team"):
+        assert changes[key].depends_on == ["meteringElements/tokens"]
+    refs = [
+        changes[k].steps[0].body["plan"]["elements"][0]["elementDefinitionId"]
+        for k in ("products/Pro", "products/Team")
+    ]
+    assert refs == [{"$ref": "meteringElements/tokens"}] * 2 and refs[0] is not refs[1]
+
+
 def test_an_account_in_sync_plans_nothing() -> None:
     state = desired(entry("meteringElements", name="tokens", type="NUMBER", description="d"))
     now = live(
