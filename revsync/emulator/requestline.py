@@ -9,11 +9,13 @@ request line and header block, errors included.
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 
 MAX_LINE = 65536  # http.client._MAXLINE
 MAX_HEADERS = 100  # http.client._MAXHEADERS
+_NAME = re.compile(r"[\041-\071\073-\176]*")  # email.feedparser's header names
 
 
 class Headers(dict[str, str]):
@@ -29,9 +31,10 @@ class HeaderError(Exception):
 
 
 def read_headers(rfile) -> Headers:
-    """The header block up to the empty line, with `http.client.parse_headers`' limits."""
-    headers = Headers()
-    last = ""
+    """The header block up to the empty line, as `http.client.parse_headers` reads it:
+    its limits, folded lines kept as sent, and nothing after a line that is no header
+    (the email parser takes the rest for a body)."""
+    lines: list[str] = []
     for count in range(1, MAX_HEADERS + 2):
         line = rfile.readline(MAX_LINE + 1)
         if len(line) > MAX_LINE:
@@ -39,18 +42,24 @@ def read_headers(rfile) -> Headers:
                 "Line too long", f"got more than {MAX_LINE} bytes when reading header line"
             )
         if count > MAX_HEADERS:  # http.client counts the empty line too
-            break
+            raise HeaderError("Too many headers", f"got more than {MAX_HEADERS} headers")
         if line in (b"\r\n", b"\n", b""):
-            return headers
-        text = line.decode("iso-8859-1")
-        if text[0] in " \t" and last:  # an obsolete folded continuation line
-            headers[last] = f"{headers[last]} {text.strip()}".strip()
+            break
+        lines.append(line.decode("iso-8859-1"))
+    fields: list[list[str]] = []  # [name, value as sent, folded lines included]
+    for line in lines:
+        if line[0] in " \t":  # a folded continuation of the header before
+            if fields:
+                fields[-1][1] += line
             continue
-        name, colon, value = text.partition(":")
-        if colon:
-            last = name.strip().lower()
-            headers.setdefault(last, value.strip())
-    raise HeaderError("Too many headers", f"got more than {MAX_HEADERS} headers")
+        name, colon, value = line.partition(":")
+        if not colon or not _NAME.fullmatch(name):
+            break
+        fields.append([name, value.lstrip(" \t")])
+    headers = Headers()
+    for name, value in fields:
+        headers.setdefault(name.lower(), value.rstrip("\r\n"))
+    return headers
 
 
 class LeanRequests(BaseHTTPRequestHandler):
