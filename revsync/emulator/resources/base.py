@@ -166,8 +166,7 @@ class Collection:
             texts = object_texts(ctx, self, items[page * size : (page + 1) * size])
         else:
             total, texts = page_texts(ctx, self, page, size, sort_field, descending)
-            if (page + 1) * size < total:
-                after = read_ahead(ctx, self, page + 1, size, sort_field, descending)
+            after = read_ahead(ctx, self, page + 1, size, sort_field, descending)
         return 200, paged_text(ctx, self.embedded, texts, page, size, total, after)
 
     def has_filters(self, ctx: Ctx) -> bool:

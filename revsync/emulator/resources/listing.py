@@ -43,11 +43,16 @@ def page_texts(
 
 def read_ahead(
     ctx: Ctx, collection: Collection, page: int, size: int, order: str, descending: bool
-) -> Callable[[], None]:
+) -> Callable[[], None] | None:
     """Prepare a page before it is asked for: a plan reads every page of a list, and the
     emulator renders the next one while the client is still reading this one (run once
     the answer is sent, in a transaction of its own: writes may have come in between).
-    Best effort: the request for that page does the same work, and answers any error."""
+    Best effort: the request for that page does the same work, and answers any error.
+    None when there is no such page or it is prepared already."""
+    scopes = collection.read_scopes(ctx)
+    _, ids, _ = ctx.store.page_ids(collection.kind, scopes, page * size, size, order, descending)
+    if not ids or _page_key(ctx, collection, ids) in ctx.store.memo:
+        return None
     fresh = dataclasses.replace(ctx, prefetched={}, deps=None)  # nothing from the request
 
     def prepare() -> None:
@@ -55,6 +60,10 @@ def read_ahead(
             page_texts(fresh, collection, page, size, order, descending)
 
     return prepare
+
+
+def _page_key(ctx: Ctx, collection: Collection, idents: list[str]) -> tuple:
+    return ("page", viewer(ctx.account), ctx.base, collection.kind, tuple(idents))
 
 
 def item_texts(
@@ -66,7 +75,7 @@ def item_texts(
     """The list items of these ids, in order, as one text (or none); rendered (and kept)
     where none is kept. `span`: where the page's ids lie in an index (`Store.page_ids`),
     read as one range. A page read again before the next write comes from memory."""
-    key = ("page", viewer(ctx.account), ctx.base, collection.kind, tuple(idents))
+    key = _page_key(ctx, collection, idents)
     if key in ctx.store.memo:  # the store empties its memo on every write
         return ctx.store.memo[key]
     if span is None:

@@ -3,6 +3,8 @@ what the client then gets must be exactly what it would have got without that.""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from revsync.emulator import Emulator
@@ -19,23 +21,33 @@ def listed(body: dict) -> list[dict]:
     return next(iter(body["_embedded"].values())) if "_embedded" in body else []
 
 
-def prepared_pages(emulator: Emulator) -> set[tuple[str, ...]]:
-    return {key[-1] for key in emulator.store.memo if key[0] == "page"}
+def prepared_pages(emulator: Emulator, expected: int = 0) -> set[tuple[str, ...]]:
+    """The pages kept in memory, once `expected` of them are (the read-ahead runs after
+    the answer is sent) or a second has passed."""
+    deadline = time.monotonic() + 1
+    while True:
+        with emulator.store.lock:
+            pages = {key[-1] for key in emulator.store.memo if key[0] == "page"}
+        if len(pages) >= expected or time.monotonic() > deadline:
+            return pages
+        time.sleep(0.01)
 
 
 def test_reading_a_page_prepares_the_next_one_only(emulator: Emulator, api: httpx.Client) -> None:
     ids = [h.product(api, f"P{i}")["id"] for i in range(5)]
     page(api, "products", 0)
-    assert prepared_pages(emulator) == {tuple(ids[0:2]), tuple(ids[2:4])}
+    assert prepared_pages(emulator, 2) == {tuple(ids[0:2]), tuple(ids[2:4])}
     page(api, "products", 2)  # the last page: nothing after it to prepare
-    assert prepared_pages(emulator) == {tuple(ids[0:2]), tuple(ids[2:4]), tuple(ids[4:])}
+    page(api, "products", 1)  # prepared already: nothing to do
+    expected = {tuple(ids[0:2]), tuple(ids[2:4]), tuple(ids[4:])}
+    assert prepared_pages(emulator, 4) == expected
 
 
 def test_a_filtered_list_prepares_nothing(emulator: Emulator, api: httpx.Client) -> None:
-    for i in range(5):
-        h.product(api, f"P{i}")
-    page(api, "products", 0, query="p")
-    assert prepared_pages(emulator) == set()
+    ids = [h.product(api, f"P{i}")["id"] for i in range(5)]
+    page(api, "products", 0, size=3, query="p")
+    page(api, "products", 0)  # unfiltered: once its read-ahead is seen, so would the other's
+    assert prepared_pages(emulator, 2) == {tuple(ids[0:2]), tuple(ids[2:4])}
 
 
 def test_a_write_after_the_read_ahead_shows_on_the_next_page(api: httpx.Client) -> None:
