@@ -13,6 +13,9 @@ page in turn from 1 and 4 clients; then the emulator is restarted on the same da
 every page is read once more ("read after restart"). The emulator keeps each object's
 rendered list item in the database, made when the object is written; a database written
 by an older emulator has none, so its first read renders (and keeps) every item once.
+A first read costs the emulator one range query per page, and it prepares the next page
+of a list while the client reads this one (as a plan's in-order reads benefit), so on
+a busy machine the first-read rate also depends on a core being free for that work.
 Prints a table; writes benchmarks/results/emulator.json.
 """
 

@@ -10,12 +10,12 @@ import time
 import traceback
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import ApiError
 from .faults import Decision
+from .requestline import LeanRequests
 from .resources.base import Ctx
 from .resources.paging import Prerendered
 
@@ -25,17 +25,24 @@ if TYPE_CHECKING:
 API_PREFIX = "/profitstream/v2/api/"
 ADMIN_PREFIX = "/_emulator/"
 MAX_BODY = 8 * 1024 * 1024
+SEND_BUFFER = 1024 * 1024  # a page of 100 large items is some 200 KB
 
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LeanRequests):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server_version = "revsync-emulator"
     sys_version = ""
+
+    def setup(self) -> None:
+        """A send buffer that holds a whole list page: the answer is handed to the kernel
+        at once, and the thread goes on while the client is still reading it."""
+        super().setup()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
 
     @property
     def emulator(self) -> Emulator:
@@ -124,6 +131,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(decision.late_commit)
         status, body = self._execute(method, api_path, params, raw, account)
         self._deliver(entry, status, body, headers, started, decision)
+        if isinstance(body, Prerendered) and body.after is not None:
+            body.after()  # the answer is sent: the client reads it meanwhile
 
     def _execute(
         self, method: str, api_path: str, params: dict[str, str], raw: bytes, account

@@ -15,7 +15,7 @@ from ..errors import ApiError, bad_request, forbidden, not_found
 from ..ids import IdGenerator, decodable
 from ..store import Account, Store
 from ..validation import F, check
-from .listing import item_texts, keep_written, object_texts, prefetch_refs
+from .listing import keep_written, object_texts, page_texts, prefetch_refs, read_ahead
 from .paging import paged_text, paging, sorting
 from .references import refuse_if_referenced
 
@@ -157,6 +157,7 @@ class Collection:
         page, size = paging(ctx.params)
         scopes = self.read_scopes(ctx)
         sort_field, descending = sorting(ctx.params, self.default_sort)
+        after = None
         if self.has_filters(ctx):
             items = [o for o in ctx.store.all(self.kind, scopes) if self.matches(ctx, o)]
             if sort_field != "seq":
@@ -164,11 +165,9 @@ class Collection:
             total = len(items)
             texts = object_texts(ctx, self, items[page * size : (page + 1) * size])
         else:
-            total, ids = ctx.store.page_ids(
-                self.kind, scopes, page * size, size, sort_field, descending
-            )
-            texts = item_texts(ctx, self, ids)
-        return 200, paged_text(ctx, self.embedded, texts, page, size, total)
+            total, texts = page_texts(ctx, self, page, size, sort_field, descending)
+            after = read_ahead(ctx, self, page + 1, size, sort_field, descending)
+        return 200, paged_text(ctx, self.embedded, texts, page, size, total, after)
 
     def has_filters(self, ctx: Ctx) -> bool:
         return bool(ctx.params.get("query"))

@@ -13,14 +13,16 @@ referenced collection for the whole page, not a few queries per item.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..store import Account
+    from ..store import Account, Span
     from .base import Collection, Ctx
 
 # stands for the base URL in kept items; printable ASCII, so JSON leaves it as it is
@@ -28,13 +30,59 @@ BASE = "@@revsync-emulator-base@@"
 _HREF = '"href":"' + BASE
 
 
-def item_texts(ctx: Ctx, collection: Collection, idents: list[str]) -> list[str]:
+def page_texts(
+    ctx: Ctx, collection: Collection, page: int, size: int, order: str, descending: bool
+) -> tuple[int, list[str]]:
+    """The total and one page of an unfiltered list, as `item_texts`."""
+    scopes = collection.read_scopes(ctx)
+    total, ids, span = ctx.store.page_ids(
+        collection.kind, scopes, page * size, size, order, descending
+    )
+    return total, item_texts(ctx, collection, ids, span)
+
+
+def read_ahead(
+    ctx: Ctx, collection: Collection, page: int, size: int, order: str, descending: bool
+) -> Callable[[], None] | None:
+    """Prepare a page before it is asked for: a plan reads every page of a list, and the
+    emulator renders the next one while the client is still reading this one (run once
+    the answer is sent, in a transaction of its own: writes may have come in between).
+    Best effort: the request for that page does the same work, and answers any error.
+    None when there is no such page or it is prepared already."""
+    scopes = collection.read_scopes(ctx)
+    _, ids, _ = ctx.store.page_ids(collection.kind, scopes, page * size, size, order, descending)
+    if not ids or _page_key(ctx, collection, ids) in ctx.store.memo:
+        return None
+    fresh = dataclasses.replace(ctx, prefetched={}, deps=None)  # nothing from the request
+
+    def prepare() -> None:
+        with contextlib.suppress(Exception), ctx.store.transaction():
+            page_texts(fresh, collection, page, size, order, descending)
+
+    return prepare
+
+
+def _page_key(ctx: Ctx, collection: Collection, idents: list[str]) -> tuple:
+    return ("page", viewer(ctx.account), ctx.base, collection.kind, tuple(idents))
+
+
+def item_texts(
+    ctx: Ctx,
+    collection: Collection,
+    idents: list[str],
+    span: Span | None = None,
+) -> list[str]:
     """The list items of these ids, in order, as one text (or none); rendered (and kept)
-    where none is kept. A page read again before the next write comes from memory."""
-    key = ("page", viewer(ctx.account), ctx.base, collection.kind, tuple(idents))
+    where none is kept. `span`: where the page's ids lie in an index (`Store.page_ids`),
+    read as one range. A page read again before the next write comes from memory."""
+    key = _page_key(ctx, collection, idents)
     if key in ctx.store.memo:  # the store empties its memo on every write
         return ctx.store.memo[key]
-    texts = ctx.store.rendered_texts(viewer(ctx.account), idents)
+    if span is None:
+        texts = ctx.store.rendered_texts(viewer(ctx.account), idents)
+    else:
+        scopes = collection.read_scopes(ctx)
+        texts = ctx.store.rendered_span(viewer(ctx.account), collection.kind, scopes, span)
     missing = [i for i in idents if i not in texts]
     if missing:
         texts.update(_render(ctx, collection, ctx.store.by_ids(collection.kind, missing)))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
@@ -67,18 +68,27 @@ def paged(
 
 @dataclass(frozen=True)
 class Prerendered:
-    """A response body already serialised (compact JSON), sent as it is."""
+    """A response body already serialised (compact JSON), sent as it is; `after`: work
+    for a request likely to follow, run once this answer is sent (`listing.read_ahead`)."""
 
     text: str
+    after: Callable[[], None] | None = field(default=None, compare=False)
 
 
 def paged_text(
-    ctx: Ctx, embedded: str, items: list[str], page: int, size: int, total: int
+    ctx: Ctx,
+    embedded: str,
+    items: list[str],
+    page: int,
+    size: int,
+    total: int,
+    after: Callable[[], None] | None = None,
 ) -> Prerendered:
     """`paged` with items given as compact JSON texts, spliced in without parsing them
     again: the same bytes `json.dumps(paged(...), separators=(",", ":"))` would give."""
     rest = json.dumps(paged(ctx, embedded, [], page, size, total), separators=(",", ":"))
     if not items:
-        return Prerendered(rest)
-    head = '{"_embedded":{' + json.dumps(embedded) + ":[" + ",".join(items) + "]},"
-    return Prerendered(head + rest[1:])
+        return Prerendered(rest, after)
+    head = '{"_embedded":{' + json.dumps(embedded) + ":["
+    # one copy of the (large) items, not one per `+`
+    return Prerendered("".join((head, ",".join(items), "]},", rest[1:])), after)
