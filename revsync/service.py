@@ -19,7 +19,7 @@ from .engine.live import LiveReads, kinds_to_read, prepare_desired, read_live
 from .engine.match import entry_keys
 from .engine.plan import Plan
 from .engine.plan_checks import differences, unsafe_paths
-from .engine.planner import PlanOptions, make_plan
+from .engine.planner import Planner, PlanOptions
 from .engine.recovery import MIN_LOOKUP_WINDOW
 from .engine.report import ApplyReport
 from .lock import apply_lock
@@ -44,11 +44,12 @@ def compute_plan(
     needed = kinds_to_read(state, prune)
     prepare_desired(state)  # while the reads run
     state.digest()  # computed once, and now, while the reads run (the plan records it)
-    if reads:
-        live = reads.live_for(needed)
+    planner = Planner(state, target.account, target.api_url, options)
+    if reads:  # each kind is planned as soon as it and what it refers to are read
+        live = reads.live_for(needed, planner.kind_read)
     else:
         live = read_live(target.api, target.account, needed, prepare=True)
-    result = make_plan(state, live, target.account, target.api_url, options)
+    result = planner.finish(live)
     if result.problems:
         n = len(result.problems)
         raise ManifestError(

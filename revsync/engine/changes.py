@@ -94,6 +94,17 @@ class EntryPlanner:
         self.changes[key] = change
         self.deps[key] = resolver.deps
 
+    def absorb(self, other: EntryPlanner) -> None:
+        """Take in what `other` planned (entries planned earlier, as their kind's read ended),
+        as if planned here: in order, after what this one has."""
+        self.changes.update(other.changes)
+        self.deps.update(other.deps)
+        self.refusals.update(other.refusals)
+        self.problems += other.problems
+        self.unchanged += other.unchanged
+        for key, count in other.write_only_skipped.items():
+            self.write_only_skipped[key] += count
+
     def _create(self, kind: Kind, entry: Entry, body: dict, desired: dict) -> Change:
         baseline = kind.create_baseline(entry, self.ctx)
         start: dict[str, Any] = {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
 from .. import kinds
@@ -92,6 +92,9 @@ def prepare_desired(state: DesiredState) -> None:
             entry.prepared = None
 
 
+OnKind = Callable[[LiveState, str], None]
+
+
 class ReadsCancelled(Exception):
     """The reads were stopped (the manifests turned out invalid): nothing more is sent."""
 
@@ -146,14 +149,26 @@ class LiveReads:
             raise ReadsCancelled(path)
         return self._client.list_all(path, params, on_page)
 
-    def live_for(self, kind_names: list[str]) -> LiveState:
-        """The live state of exactly `kind_names` (reading those not started yet)."""
+    def live_for(self, kind_names: list[str], on_kind: OnKind | None = None) -> LiveState:
+        """The live state of exactly `kind_names` (reading those not started yet).
+
+        `on_kind(live, name)` is called as each kind's read ends, in the order they end,
+        with `live` holding that kind and those before it; the state returned lists the
+        kinds in the order asked for, as without `on_kind`."""
         self.start(kind_names)
         live = LiveState(read_kinds=list(kind_names))
-        for name in kind_names:
-            objects = self._futures[name].result()
+        unsafe: dict[str, list[LiveObject]] = {}
+        futures = {self._futures[name]: name for name in kind_names}
+        for future in as_completed(futures) if on_kind else futures:
+            name = futures[future]
+            objects = future.result()
             live.objects[name] = [o for o in objects if safe_id(o.id)]
-            live.unsafe += [o for o in objects if not safe_id(o.id)]
+            unsafe[name] = [o for o in objects if not safe_id(o.id)]
+            live.unsafe += unsafe[name]
+            if on_kind:
+                on_kind(live, name)
+        live.objects = {name: live.objects[name] for name in kind_names}
+        live.unsafe = [o for name in kind_names for o in unsafe[name]]
         return live
 
     def close(self) -> None:

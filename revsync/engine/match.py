@@ -46,19 +46,24 @@ class Binding:
 def match(state: DesiredState, live: LiveState) -> Binding:
     binding = Binding(entry_keys(state))
     for kind in kinds.KINDS.values():
-        by_key: dict[tuple, list[Entry]] = defaultdict(list)
-        for entry in state.of(kind.name):
-            by_key[kind.fold(entry.key)].append(entry)
-        binding.entries_by_key[kind.name] = by_key
-        live_key: dict[tuple, list[LiveObject]] = defaultdict(list)
-        for obj in live.of(kind.name):
-            live_key[kind.fold(obj.key)].append(obj)
-            binding.live_by_id[(kind.name, obj.id)] = obj
-        binding.live_by_key[kind.name] = live_key
-    for kind in kinds.KINDS.values():
-        _match_kind(kind, state, live, binding)
-        _match_renames(kind, state, binding)
+        match_kind(binding, kind, state, live)
     return binding
+
+
+def match_kind(binding: Binding, kind: kinds.Kind, state: DesiredState, live: LiveState) -> None:
+    """One kind's entries and live objects (all of them read): a kind's matching looks at
+    nothing of another kind, so kinds may be matched one by one as their reads end."""
+    by_key: dict[tuple, list[Entry]] = defaultdict(list)
+    for entry in state.of(kind.name):
+        by_key[kind.fold(entry.key)].append(entry)
+    binding.entries_by_key[kind.name] = by_key
+    live_key: dict[tuple, list[LiveObject]] = defaultdict(list)
+    for obj in live.of(kind.name):
+        live_key[kind.fold(obj.key)].append(obj)
+        binding.live_by_id[(kind.name, obj.id)] = obj
+    binding.live_by_key[kind.name] = live_key
+    _match_kind(kind, state, live, binding)
+    _match_renames(kind, state, binding)
 
 
 def _match_kind(kind: kinds.Kind, state: DesiredState, live: LiveState, binding: Binding) -> None:

@@ -24,12 +24,23 @@ class Unresolved(Exception):
 class Names:
     """Live id -> the name revsync uses for it (the manifest's name when it is bound)."""
 
-    def __init__(self, live: LiveState, binding: Binding) -> None:
+    def __init__(self, live: LiveState | None = None, binding: Binding | None = None) -> None:
         self._index: dict[tuple[str, str], str] = {}
-        for obj in live.all():
-            self._index[(obj.kind, obj.id)] = obj.name
-        for (kind, ident), entry in binding.bound_ids.items():
-            self._index[(kind, ident)] = entry.name
+        if live is not None and binding is not None:
+            for obj in live.all():
+                self._index[(obj.kind, obj.id)] = obj.name
+            for (kind, ident), entry in binding.bound_ids.items():
+                self._index[(kind, ident)] = entry.name
+
+    def add_kind(self, kind: str, live: LiveState, state: DesiredState, binding: Binding) -> None:
+        """One kind's names, once it is matched (as `__init__` makes them for every kind)."""
+        index = self._index
+        for obj in live.of(kind):
+            index[(kind, obj.id)] = obj.name
+        for entry in state.of(kind):
+            obj = binding.bound.get(id(entry))
+            if obj is not None:
+                index[(kind, obj.id)] = entry.name
 
     def name_of(self, kind: str, ident: str) -> str | None:
         return self._index.get((kind, ident))

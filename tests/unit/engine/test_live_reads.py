@@ -33,3 +33,20 @@ def test_answers_and_the_objects_they_embed_are_held_without_links(prepare) -> N
     assert "_links" not in subscription.raw
     assert "_links" not in subscription.raw["product"]
     assert "_links" not in subscription.raw["namedOrganizations"][0]
+
+
+def test_each_kind_is_reported_as_its_read_ends_and_the_state_keeps_the_order_asked() -> None:
+    from revsync.engine.live import LiveReads
+
+    api = FakeApi()
+    api.seed("/v2/api/products", {"id": "p1", "name": "Pro"})
+    asked = ["meteringElements", "organizations", "products"]
+    seen = []
+    reads = LiveReads(api, ACCOUNT, asked)
+    try:
+        live = reads.live_for(asked, lambda state, name: seen.append((name, list(state.objects))))
+    finally:
+        reads.close()
+    assert sorted(name for name, _ in seen) == sorted(asked)
+    assert all(name in held for name, held in seen)  # the kind is in the state when told
+    assert list(live.objects) == asked and [o.id for o in live.of("products")] == ["p1"]
