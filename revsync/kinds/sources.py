@@ -17,9 +17,11 @@ from typing import Any
 
 from ..core.desired import Entry
 from ..core.live import LiveObject
+from ..core.problems import Problem
 from ..core.refs import Ref
 from ..core.steps import Step
 from .base import Kind, KindContext, NameIndex
+from .merge_rules import empty_values
 
 TAG = "managed-by:revsync"
 # the write fields a merged PUT carries over from the live object when the entry omits them
@@ -64,6 +66,9 @@ class Sources(Kind):
     )
     unordered = {"tags": None, "sourceClassifications": None}
     merge_compare = True
+
+    def check(self, entry: Entry) -> list[Problem]:
+        return empty_values(entry, self.title)
 
     def normalize_live(self, raw: dict[str, Any], names: NameIndex) -> dict[str, Any]:
         obj = super().normalize_live(raw, names)

@@ -17,6 +17,7 @@ from ..core.live import LiveObject
 from ..core.problems import Problem
 from ..core.steps import Step
 from .base import Kind, KindContext, NameIndex
+from .merge_rules import empty_values
 
 # a missing tool answers 500, a deleted one 403 (§2, §6.3): maybe gone, look it up
 GONE = (404, 403, 500)
@@ -47,7 +48,7 @@ class Tools(Kind):
             for j, message in tier_problems(tiers):
                 path = ("pricing", "elements", i, "tiers", j)
                 problems.append(Problem(message, entry.where(path), entry.address))
-        return problems
+        return problems + empty_values(entry, self.title)
 
     def update_steps(
         self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext
