@@ -23,12 +23,8 @@ meteringElements:
   - {name: calls, type: NUMBER}
 products:
   - name: Metered
-    plan:
-      name: Metered monthly
-      type: SUBSCRIPTION
-      currency: USD
-      period: MONTH
-      elements: [{name: use, type: SUM, element: calls, unitAmount: 1}]
+    plan: {name: Metered monthly, type: SUBSCRIPTION, currency: USD,
+       elements: [{name: use, type: SUM, element: calls, unitAmount: 1}]}
   - name: Pro
     plan: {name: Pro monthly, type: SUBSCRIPTION, currency: USD, period: MONTH, charge: 49}
   - name: Team
@@ -54,46 +50,26 @@ subscriptions:
     start: 2026-01-01T00:00:00Z
 """
 
-AFTER = """
-meteringElements:
-  - {name: tokens, type: NUMBER}
-  - {name: api-calls, type: NUMBER, previousNames: [calls]}
-products:
-  - name: Metered
-    plan:
-      name: Metered monthly
-      type: SUBSCRIPTION
-      currency: USD
-      period: MONTH
-      elements: [{name: use, type: SUM, element: api-calls, unitAmount: 1}]
-  - name: Pro
-    plan: {name: Pro monthly, type: SUBSCRIPTION, currency: USD, period: MONTH, charge: 59}
-  - name: Team
-    plan: {name: Team monthly, type: SUBSCRIPTION, currency: USD, period: MONTH, charge: 99}
-  - name: Scale
-    plan: {name: Scale monthly, type: SUBSCRIPTION, currency: USD, period: MONTH, charge: 499}
-organizations:
-  - name: Acme
-  - name: Acme Europe
-    previousNames: [Acme EU]
-  - name: Initech
-  - name: Globex
-subscribers:
-  - email: ops@acme.example
-  - email: it@initech.example
-subscriptions:
-  - name: acme-pro
-    product: Pro
-    subscriber: OPS@acme.example
-    organization: Acme
-    namedOrganizations: [Acme Europe, Acme]
-    start: 2026-01-01T00:00:00Z
-  - name: initech-team
-    product: Scale
-    subscriber: it@initech.example
-    organization: Initech
-    start: 2026-01-01T00:00:00Z
-  - name: globex-team
+# the changes: a renamed element and organization (previousNames), a new price, a new
+# product and organization, a subscription moved to the new product, a new subscription,
+# and one naming a product that exists nowhere (a problem)
+AFTER = (
+    BEFORE.replace(
+        "  - {name: calls, type: NUMBER}",
+        "  - {name: api-calls, type: NUMBER, previousNames: [calls]}",
+    )
+    .replace("element: calls,", "element: api-calls,")
+    .replace("charge: 49}", "charge: 59}")
+    .replace(
+        "charge: 99}\n",
+        "charge: 99}\n  - name: Scale\n"
+        "    plan: {name: Scale monthly, type: SUBSCRIPTION, currency: USD, charge: 499}\n",
+    )
+    .replace("  - name: Acme EU\n", "  - name: Acme Europe\n    previousNames: [Acme EU]\n")
+    .replace("  - name: Initech\n", "  - name: Initech\n  - name: Globex\n")
+    .replace("[Acme EU, Acme]", "[Acme Europe, Acme]")
+    .replace("    product: Team\n", "    product: Scale\n")
+    + """  - name: globex-team
     product: Team
     subscriber: it@initech.example
     organization: Globex
@@ -103,6 +79,7 @@ subscriptions:
     subscriber: it@initech.example
     start: 2026-02-01T00:00:00Z
 """
+)
 
 
 def _state(tmp_path: Path, text: str) -> DesiredState:
