@@ -132,10 +132,13 @@ def sources(draw: Any, m: Manifest, most: int) -> list[dict[str, Any]]:
     out = []
     for n in draw(unique_names(0, most)):
         source: dict[str, Any] = {"name": n, "type": draw(st.sampled_from(["API", "AI", "STREAM"]))}
+        # an empty list is refused on a source (kinds/merge_rules.py): left out instead
         if elements and draw(st.booleans()):
-            source["meteringElements"] = draw(st.lists(st.sampled_from(elements), unique=True))
+            source["meteringElements"] = draw(
+                st.lists(st.sampled_from(elements), min_size=1, unique=True)
+            )
         if draw(st.booleans()):
-            source["tags"] = draw(st.lists(names, max_size=2, unique=True))
+            source["tags"] = draw(st.lists(names, min_size=1, max_size=2, unique=True))
         out.append(source)
     return out
 
