@@ -102,7 +102,7 @@ _NOT_COPIED: dict[Kind, frozenset[str]] = {}
 _SERVER_OWNED: dict[Kind, frozenset[str]] = {}
 _SORTED: dict[Kind, normalize.Sorts] = {}
 _RESORTED: dict[Kind, normalize.Sorts] = {}
-_CANONICAL_OPS: dict[Kind, canonical_ops.Ops | None] = {}
+_CANONICAL_OPS: dict[Kind, canonical_ops.Ops] = {}
 _NEVER_COMPARED: dict[Kind, frozenset[str]] = {}
 
 
@@ -348,54 +348,33 @@ class Kind:
         return self.canonical(obj)
 
     def canonical(self, obj: dict[str, Any]) -> dict[str, Any]:
-        ops = self._canonical_ops()
-        if ops is None:
-            return self._canonical_in_steps(obj)
-        canonical_ops.apply_ops(obj, ops)
+        canonical_ops.apply_ops(obj, self._canonical_ops())
         for name in self._never_compared():  # after the operations: none outlives a pop
             obj.pop(name, None)
         obj = normalize.tidy(obj)
         normalize.sort_lists(obj, self._sorted_lists())
         return obj
 
-    def _canonical_ops(self) -> canonical_ops.Ops | None:
-        if self not in _CANONICAL_OPS:
-            _CANONICAL_OPS[self] = canonical_ops.compile_ops(
+    def _canonical_ops(self) -> canonical_ops.Ops:
+        ops = _CANONICAL_OPS.get(self)
+        if ops is None:
+            declared = (
                 self.defaults,
                 self.nested_ids,
                 self.datetime_fields,
                 tuple((r.container, r.field) for r in self.refs if r.by_key and r.fold_case),
                 self.decimal_fields,
             )
-        return _CANONICAL_OPS[self]
+            ops = _CANONICAL_OPS[self] = canonical_ops.compile_ops(
+                *declared
+            ) or canonical_ops.in_declared_order(*declared)
+        return ops
 
     def _never_compared(self) -> frozenset[str]:
         cached = _NEVER_COMPARED.get(self)
         if cached is None:
             cached = _NEVER_COMPARED[self] = frozenset(self.write_only | self.create_only)
         return cached
-
-    def _canonical_in_steps(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """`canonical` a declaration at a time, for kinds `compile_ops` declines."""
-        normalize.apply_defaults(obj, self.defaults)
-        normalize.remove_ids(obj, self.nested_ids)
-        for path in self.datetime_fields:
-            parent_path, _, leaf = path.rpartition(".")
-            for container in paths.mappings(obj, parent_path):
-                if leaf in container:
-                    container[leaf] = normalize.canonical_datetime(container[leaf])
-        for name in self.write_only | self.create_only:
-            obj.pop(name, None)
-        for ref in self.refs:
-            if ref.by_key:
-                for container in paths.mappings(obj, ref.container):
-                    value = container.get(ref.field)
-                    if isinstance(value, str):
-                        container[ref.field] = self._fold_ref(ref, value)
-        normalize.decimals(obj, self.decimal_fields)
-        obj = normalize.tidy(obj)
-        normalize.sort_lists(obj, self._sorted_lists())
-        return obj
 
     def _fold_ref(self, ref: Ref, value: str) -> str:
         return value.casefold() if ref.fold_case else value

@@ -6,7 +6,8 @@ references and amounts, each at its own paths. Done a declaration at a time, a p
 every entry), so the operations are grouped by the mapping they touch and each group's
 mappings are reached once. Operations touch only leaves of the mappings they are given, so
 the grouping changes nothing but the number of walks; `compile_ops` declines (None) a kind
-whose default fills a mapping or list that other operations walk into.
+whose default fills a mapping or list that other operations walk into; such a kind gets the
+same operations one declaration at a time (`in_declared_order`).
 """
 
 from __future__ import annotations
@@ -31,24 +32,49 @@ def compile_ops(
 ) -> Ops | None:
     """The operations by mapping path, each path in the order it first appears and each
     mapping's operations in declaration order (defaults, ids, dates, references, amounts).
-    `folded_refs`: (mapping path, field) of references by key that compare case-folded."""
+    `folded_refs`: (mapping path, field) of references by key that compare case-folded.
+    None when a default fills what other operations walk: see `in_declared_order`."""
+    declared = _declared(defaults, nested_ids, datetime_fields, folded_refs, decimal_fields)
     groups: dict[str, list[Op]] = {}
-    for path, value in defaults.items():
-        parent, leaf = paths.parent_and_leaf(path)
-        groups.setdefault(parent, []).append(_default(leaf, value))
-    for path in nested_ids:
-        groups.setdefault(path, []).append(_drop_id)
-    for path in datetime_fields:
-        parent, leaf = paths.parent_and_leaf(path)
-        groups.setdefault(parent, []).append(_datetime(leaf))
-    for parent, leaf in folded_refs:
-        groups.setdefault(parent, []).append(_casefold(leaf))
-    for path in decimal_fields:
-        parent, leaf = paths.parent_and_leaf(path)
-        groups.setdefault(parent, []).append(_decimal(leaf))
+    for parent, op in declared:
+        groups.setdefault(parent, []).append(op)
     if any(_walks_into(path, groups) for path in defaults):
         return None
     return tuple((parent, tuple(ops)) for parent, ops in groups.items())
+
+
+def in_declared_order(
+    defaults: dict[str, Any],
+    nested_ids: tuple[str, ...],
+    datetime_fields: tuple[str, ...],
+    folded_refs: tuple[tuple[str, str], ...],
+    decimal_fields: tuple[str, ...],
+) -> Ops:
+    """The same operations, each walking its own path, in declaration order."""
+    declared = _declared(defaults, nested_ids, datetime_fields, folded_refs, decimal_fields)
+    return tuple((parent, (op,)) for parent, op in declared)
+
+
+def _declared(
+    defaults: dict[str, Any],
+    nested_ids: tuple[str, ...],
+    datetime_fields: tuple[str, ...],
+    folded_refs: tuple[tuple[str, str], ...],
+    decimal_fields: tuple[str, ...],
+) -> list[tuple[str, Op]]:
+    out: list[tuple[str, Op]] = []
+    for path, value in defaults.items():
+        parent, leaf = paths.parent_and_leaf(path)
+        out.append((parent, _default(leaf, value)))
+    out += [(path, _drop_id) for path in nested_ids]
+    for path in datetime_fields:
+        parent, leaf = paths.parent_and_leaf(path)
+        out.append((parent, _datetime(leaf)))
+    out += [(parent, _casefold(leaf)) for parent, leaf in folded_refs]
+    for path in decimal_fields:
+        parent, leaf = paths.parent_and_leaf(path)
+        out.append((parent, _decimal(leaf)))
+    return out
 
 
 def apply_ops(obj: dict[str, Any], ops: Ops) -> None:

@@ -70,15 +70,6 @@ def plain_number(value: Any) -> str:
     return str(number)
 
 
-def decimals(obj: dict[str, Any], fields: tuple[str, ...]) -> None:
-    """Bring the amounts at `fields` (paths, `a.b[].c`) to their canonical number, in place."""
-    for path in fields:
-        parent_path, leaf = paths.parent_and_leaf(path)
-        for container in paths.mappings(obj, parent_path):
-            if leaf in container and container[leaf] is not None:
-                container[leaf] = decimal(container[leaf])
-
-
 def tidy(value: Any) -> Any:
     """`numbers(drop_empty(value))` in one pass: normalising is on every plan's hot path, so
     scalars are handled inline rather than by a call each."""
@@ -162,13 +153,6 @@ def sort_lists(obj: dict[str, Any], sorts: Sorts) -> None:
                     container[leaf] = sorted(items)
                 else:
                     container[leaf] = sorted(items, key=lambda i: sort_key(i, fields))
-
-
-def remove_ids(obj: dict[str, Any], container_paths: tuple[str, ...]) -> None:
-    """Server ids of nested children (plan tiers, dimensions) are not part of the config."""
-    for path in container_paths:
-        for container in paths.mappings(obj, path):
-            container.pop("id", None)
 
 
 def apply_defaults(obj: dict[str, Any], defaults: dict[str, Any]) -> None:
