@@ -78,15 +78,15 @@ class Planner:
             return
         self._match(live, name)
         for kind in kinds.KINDS.values():
-            if kind.name not in self._planned and self._ready(kind, live):
+            if kind.name not in self._planned and self._ready(kind):
                 entries = self._entry_planner(live, {})
                 self._plan_kind(entries, kind)
                 self._planned[kind.name] = entries
 
-    def _ready(self, kind: kinds.Kind, live: LiveState) -> bool:
+    def _ready(self, kind: kinds.Kind) -> bool:
         """Matched with every kind it refers to; kinds planning their own way (a body or a
         normal form of their own, which may look further) wait for `finish`."""
-        if kind.name not in self._matched or kind.name not in live.objects:
+        if kind.name not in self._matched:  # matched: read, with all its objects
             return False
         if type(kind).body is not Kind.body or not _named_by_refs_only(kind):
             return False

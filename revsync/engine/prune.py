@@ -6,10 +6,10 @@ An object that something the plan keeps still uses is kept: Revenium refuses its
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .. import kinds
+from ..core import paths
 from ..core.desired import DesiredState, Entry
 from ..core.live import LiveObject, LiveState
 from ..core.refs import Ref
@@ -135,7 +135,7 @@ def _left_to_revenium(kind: kinds.Kind, ref: Ref, entry: Entry) -> bool:
 
 
 def _manifest_field(ref: Ref) -> str:
-    return re.split(r"[.\[]", ref.container or ref.field, maxsplit=1)[0]
+    return paths.root(ref.container or ref.field)
 
 
 def _kept_note(obj: LiveObject, holder: LiveObject, binding: Binding) -> str:

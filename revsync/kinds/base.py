@@ -532,17 +532,3 @@ def _name(value: Any, names: NameIndex) -> Any:
     if not isinstance(value, Unnamed):
         return value
     return names.name_of(value.kind, value.ident) or f"{UNKNOWN_ID_PREFIX}{value.ident}"
-
-
-def drop_links(raw: dict[str, Any]) -> None:
-    """HATEOAS links of an answer and of the objects it embeds: revsync never follows them,
-    and held for 100,000 objects they are a sixth of a plan's memory. Dropped once, as each
-    page of answers arrives (engine/live.py), before anything is made of them."""
-    raw.pop("_links", None)
-    for value in raw.values():
-        if type(value) is dict:
-            value.pop("_links", None)
-        elif type(value) is list:
-            for item in value:
-                if type(item) is dict:
-                    item.pop("_links", None)
