@@ -365,9 +365,10 @@ class Kind:
                 tuple((r.container, r.field) for r in self.refs if r.by_key and r.fold_case),
                 self.decimal_fields,
             )
-            ops = _CANONICAL_OPS[self] = canonical_ops.compile_ops(
-                *declared
-            ) or canonical_ops.in_declared_order(*declared)
+            ops = canonical_ops.compile_ops(*declared) or canonical_ops.compile_ops(
+                *declared, grouped=False
+            )
+            _CANONICAL_OPS[self] = ops
         return ops
 
     def _never_compared(self) -> frozenset[str]:

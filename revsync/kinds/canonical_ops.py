@@ -7,7 +7,7 @@ every entry), so the operations are grouped by the mapping they touch and each g
 mappings are reached once. Operations touch only leaves of the mappings they are given, so
 the grouping changes nothing but the number of walks; `compile_ops` declines (None) a kind
 whose default fills a mapping or list that other operations walk into; such a kind gets the
-same operations one declaration at a time (`in_declared_order`).
+same operations one declaration at a time (`grouped=False`).
 """
 
 from __future__ import annotations
@@ -29,30 +29,22 @@ def compile_ops(
     datetime_fields: tuple[str, ...],
     folded_refs: tuple[tuple[str, str], ...],
     decimal_fields: tuple[str, ...],
+    grouped: bool = True,
 ) -> Ops | None:
     """The operations by mapping path, each path in the order it first appears and each
     mapping's operations in declaration order (defaults, ids, dates, references, amounts).
     `folded_refs`: (mapping path, field) of references by key that compare case-folded.
-    None when a default fills what other operations walk: see `in_declared_order`."""
+    None when a default fills what other operations walk; `grouped=False` gives the same
+    operations each walking its own path, in declaration order (what such a kind uses)."""
     declared = _declared(defaults, nested_ids, datetime_fields, folded_refs, decimal_fields)
+    if not grouped:
+        return tuple((parent, (op,)) for parent, op in declared)
     groups: dict[str, list[Op]] = {}
     for parent, op in declared:
         groups.setdefault(parent, []).append(op)
     if any(_walks_into(path, groups) for path in defaults):
         return None
     return tuple((parent, tuple(ops)) for parent, ops in groups.items())
-
-
-def in_declared_order(
-    defaults: dict[str, Any],
-    nested_ids: tuple[str, ...],
-    datetime_fields: tuple[str, ...],
-    folded_refs: tuple[tuple[str, str], ...],
-    decimal_fields: tuple[str, ...],
-) -> Ops:
-    """The same operations, each walking its own path, in declaration order."""
-    declared = _declared(defaults, nested_ids, datetime_fields, folded_refs, decimal_fields)
-    return tuple((parent, (op,)) for parent, op in declared)
 
 
 def _declared(

@@ -146,11 +146,11 @@ def test_sorts_stay_in_declared_order_when_grouped_by_mapping() -> None:
 
 
 def test_a_kind_declined_grouping_gets_its_operations_one_declaration_at_a_time() -> None:
-    from revsync.kinds.canonical_ops import apply_ops, in_declared_order
+    from revsync.kinds.canonical_ops import apply_ops
 
     declared = ({"plan": {"tiers": [{"id": "t1", "upTo": "10"}]}}, ("plan.tiers[]",), (), ())
     declared += (("plan.tiers[].upTo",),)
     assert compile_ops(*declared) is None
     obj: dict[str, Any] = {}
-    apply_ops(obj, in_declared_order(*declared))
+    apply_ops(obj, compile_ops(*declared, grouped=False))
     assert obj == {"plan": {"tiers": [{"upTo": 10}]}}  # filled, then walked
