@@ -142,3 +142,24 @@ def test_an_apply_collects_cycles_while_it_writes(revsync, write, monkeypatch):
         gc.enable()
     assert result.code == 0, result.err
     assert seen == [True]
+
+
+def test_what_the_plan_built_is_left_out_of_the_collections_during_the_writes():
+    """The first collection after planning must not walk the plan (a long GIL pause)."""
+    import gc
+
+    from revsync.cli import collect_cycles
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        planned = [[i] for i in range(50_000)]  # made while the collector was off
+        assert gc.get_count()[0] > len(planned) // 2
+        collect_cycles()
+        assert gc.get_count()[0] < 1_000
+        assert gc.get_freeze_count() >= len(planned)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(700, 10, 10)
+        (gc.enable if was else gc.disable)()
+    del planned
