@@ -132,10 +132,14 @@ class RateGate:
         with self._lock:
             if skew is not None:
                 self.skew = skew
-            reset = min(max(reset - self.skew, now), now + MAX_RESET_WAIT)
+            reset = reset - self.skew
             self.limit = limit
-            if self._left is not None and reset <= self._left:
-                return  # an answer from a window we have already left
+            if reset <= now or (self._left is not None and reset <= self._left):
+                # an answer from a window that has ended, read after its end: its counts
+                # say nothing of the current window (taken as a new window, it would drop
+                # what was sent at the old one's end, and let 50 more go)
+                return
+            reset = min(reset, now + MAX_RESET_WAIT)
             if self.reset is None or reset > self.reset + GUARD:
                 # the server's window turned before ours: what we let through at the end of
                 # ours may still be on its way, uncounted in this `Remaining`

@@ -86,3 +86,63 @@ def test_an_answer_from_the_next_window_does_not_forget_the_carry():
     while gate.acquire(0):
         taken += 1
     assert taken <= 40
+
+
+def test_an_answer_from_the_ended_window_read_after_its_end_changes_nothing():
+    """Answers to what was sent at a window's end are often read just after it ended, before
+    revsync opened the next window. Their `Reset` is past: it must not open a window of its
+    own (which forgot the carry, and let 50 more go in the server's next window: 51, a 429)."""
+    gate, now = gate_at(1000.0 + 1 - EDGE / 2)
+    for _ in range(9):
+        assert gate.acquire(0)
+    now[0] = 1001.0 + GUARD + 0.01
+    for remaining in range(49, 41, -1):  # counted by the server in the window that ended
+        gate.observe(headers(remaining=remaining, reset=1001.0))
+    in_next_window = 0
+    while now[0] < 1002.0:
+        assert gate.acquire()
+        if now[0] < 1002.0:
+            in_next_window += 1
+        now[0] += 0.001
+    assert in_next_window + 1 <= 50  # + the ninth, which reached the server after its turn
+
+
+class _Server:
+    """Counts requests per one-second window as they arrive, as Revenium does."""
+
+    def __init__(self) -> None:
+        self.per_window: dict[int, int] = {}
+
+    def arrive(self, at: float) -> dict[str, str]:
+        window = int(at)
+        self.per_window[window] = self.per_window.get(window, 0) + 1
+        return headers(max(0, 50 - self.per_window[window]), window + 1.0)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_no_server_window_gets_more_than_the_limit_when_answers_arrive_late(seed: int):
+    """Eight workers each send a request when the gate lets them, wait for its answer (which
+    the gate then reads) and go on. Requests reach the server up to 200 ms after they are
+    let through, answers come back up to 100 ms after that: the server never counts more
+    than the limit in a window, whatever the gate learned from the answers and when."""
+    import heapq
+    import random
+
+    rng = random.Random(seed)
+    server = _Server()
+    now = [1000.0 + rng.random()]
+    gate = RateGate(clock=lambda: now[0], sleep=lambda s: None, default_limit=50)
+    events = [(now[0], worker, None) for worker in range(8)]  # (time, worker, answer to read)
+    sent = 0
+    while sent < 500:
+        now[0], worker, answer = heapq.heappop(events)
+        if answer is not None:
+            gate.observe(answer)
+        if not gate.acquire(0):
+            heapq.heappush(events, (now[0] + 0.005, worker, None))  # try again shortly
+            continue
+        sent += 1
+        arrival = now[0] + rng.uniform(0, 0.2)
+        read_at = arrival + rng.uniform(0.001, 0.1)
+        heapq.heappush(events, (read_at, worker, server.arrive(arrival)))
+    assert max(server.per_window.values()) <= 50
