@@ -150,7 +150,7 @@ def test_what_the_plan_built_is_left_out_of_the_collections_during_the_writes():
 
     from revsync.cli import collect_cycles
 
-    was = gc.isenabled()
+    was, threshold = gc.isenabled(), gc.get_threshold()
     gc.disable()
     try:
         planned = [[i] for i in range(50_000)]  # made while the collector was off
@@ -160,6 +160,6 @@ def test_what_the_plan_built_is_left_out_of_the_collections_during_the_writes():
         assert gc.get_freeze_count() >= len(planned)
     finally:
         gc.unfreeze()
-        gc.set_threshold(700, 10, 10)
+        gc.set_threshold(*threshold)
         (gc.enable if was else gc.disable)()
     del planned

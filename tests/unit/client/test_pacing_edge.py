@@ -126,23 +126,33 @@ def test_no_server_window_gets_more_than_the_limit_when_answers_arrive_late(seed
     let through, answers come back up to 100 ms after that: the server never counts more
     than the limit in a window, whatever the gate learned from the answers and when."""
     import heapq
+    import itertools
     import random
 
     rng = random.Random(seed)
     server = _Server()
     now = [1000.0 + rng.random()]
     gate = RateGate(clock=lambda: now[0], sleep=lambda s: None, default_limit=50)
-    events = [(now[0], worker, None) for worker in range(8)]  # (time, worker, answer to read)
+    # (time, order, what, worker, answer): a worker ready to send, a request reaching the
+    # server, or an answer read by its worker; handled in time order
+    events: list[tuple[float, int, str, int, dict[str, str] | None]] = [
+        (now[0], worker, "ready", worker, None) for worker in range(8)
+    ]
+    order = itertools.count(8)
     sent = 0
     while sent < 500:
-        now[0], worker, answer = heapq.heappop(events)
+        now[0], _, what, worker, answer = heapq.heappop(events)
+        if what == "arrives":
+            answer = server.arrive(now[0])
+            read_at = now[0] + rng.uniform(0.001, 0.1)
+            heapq.heappush(events, (read_at, next(order), "read", worker, answer))
+            continue
         if answer is not None:
             gate.observe(answer)
         if not gate.acquire(0):
-            heapq.heappush(events, (now[0] + 0.005, worker, None))  # try again shortly
+            heapq.heappush(events, (now[0] + 0.005, next(order), "ready", worker, None))
             continue
         sent += 1
         arrival = now[0] + rng.uniform(0, 0.2)
-        read_at = arrival + rng.uniform(0.001, 0.1)
-        heapq.heappush(events, (read_at, worker, server.arrive(arrival)))
+        heapq.heappush(events, (arrival, next(order), "arrives", worker, None))
     assert max(server.per_window.values()) <= 50
