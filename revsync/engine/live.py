@@ -171,9 +171,9 @@ class LiveReads:
         futures = {self._futures[name]: name for name in kind_names}
         for future in as_completed(futures) if on_kind else futures:
             name = futures[future]
-            objects = future.result()
-            live.objects[name] = [o for o in objects if safe_id(o.id)]
-            unsafe[name] = [o for o in objects if not safe_id(o.id)]
+            live.objects[name], unsafe[name] = [], []
+            for obj in future.result():  # an id unsafe in a path is never written to
+                (live.objects[name] if safe_id(obj.id) else unsafe[name]).append(obj)
             live.unsafe += unsafe[name]
             if on_kind:
                 on_kind(live, name)

@@ -24,16 +24,19 @@ class Unresolved(Exception):
 class Names:
     """Live id -> the name revsync uses for it (the manifest's name when it is bound)."""
 
-    def __init__(self, live: LiveState | None = None, binding: Binding | None = None) -> None:
+    def __init__(self) -> None:
         self._index: dict[tuple[str, str], str] = {}
-        if live is not None and binding is not None:
-            for obj in live.all():
-                self._index[(obj.kind, obj.id)] = obj.name
-            for (kind, ident), entry in binding.bound_ids.items():
-                self._index[(kind, ident)] = entry.name
+
+    @classmethod
+    def of_account(cls, live: LiveState, state: DesiredState, binding: Binding) -> Names:
+        """Every read kind's names at once (a plan adds them a kind at a time)."""
+        names = cls()
+        for kind in live.objects:
+            names.add_kind(kind, live, state, binding)
+        return names
 
     def add_kind(self, kind: str, live: LiveState, state: DesiredState, binding: Binding) -> None:
-        """One kind's names, once it is matched (as `__init__` makes them for every kind)."""
+        """One kind's names, once it is matched."""
         index = self._index
         for obj in live.of(kind):
             index[(kind, obj.id)] = obj.name

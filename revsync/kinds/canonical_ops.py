@@ -16,8 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core import paths
-from ..core.location import plain
-from .normalize import EMPTY, canonical_datetime, decimal
+from .normalize import canonical_datetime, decimal, fill_default
 
 Op = Callable[[dict[str, Any]], None]
 Ops = tuple[tuple[str, tuple[Op, ...]], ...]  # (mapping path, what to do in each)
@@ -36,7 +35,18 @@ def compile_ops(
     `folded_refs`: (mapping path, field) of references by key that compare case-folded.
     None when a default fills what other operations walk; `grouped=False` gives the same
     operations each walking its own path, in declaration order (what such a kind uses)."""
-    declared = _declared(defaults, nested_ids, datetime_fields, folded_refs, decimal_fields)
+    declared: list[tuple[str, Op]] = []
+    for path, value in defaults.items():
+        parent, leaf = paths.parent_and_leaf(path)
+        declared.append((parent, _default(leaf, value)))
+    declared += [(path, _drop_id) for path in nested_ids]
+    for path in datetime_fields:
+        parent, leaf = paths.parent_and_leaf(path)
+        declared.append((parent, _datetime(leaf)))
+    declared += [(parent, _casefold(leaf)) for parent, leaf in folded_refs]
+    for path in decimal_fields:
+        parent, leaf = paths.parent_and_leaf(path)
+        declared.append((parent, _decimal(leaf)))
     if not grouped:
         return tuple((parent, (op,)) for parent, op in declared)
     groups: dict[str, list[Op]] = {}
@@ -45,28 +55,6 @@ def compile_ops(
     if any(_walks_into(path, groups) for path in defaults):
         return None
     return tuple((parent, tuple(ops)) for parent, ops in groups.items())
-
-
-def _declared(
-    defaults: dict[str, Any],
-    nested_ids: tuple[str, ...],
-    datetime_fields: tuple[str, ...],
-    folded_refs: tuple[tuple[str, str], ...],
-    decimal_fields: tuple[str, ...],
-) -> list[tuple[str, Op]]:
-    out: list[tuple[str, Op]] = []
-    for path, value in defaults.items():
-        parent, leaf = paths.parent_and_leaf(path)
-        out.append((parent, _default(leaf, value)))
-    out += [(path, _drop_id) for path in nested_ids]
-    for path in datetime_fields:
-        parent, leaf = paths.parent_and_leaf(path)
-        out.append((parent, _datetime(leaf)))
-    out += [(parent, _casefold(leaf)) for parent, leaf in folded_refs]
-    for path in decimal_fields:
-        parent, leaf = paths.parent_and_leaf(path)
-        out.append((parent, _decimal(leaf)))
-    return out
 
 
 def apply_ops(obj: dict[str, Any], ops: Ops) -> None:
@@ -82,8 +70,7 @@ def _walks_into(path: str, groups: dict[str, list[Op]]) -> bool:
 
 def _default(leaf: str, value: Any) -> Op:
     def fill(mapping: dict[str, Any]) -> None:
-        if mapping.get(leaf) in EMPTY:
-            mapping[leaf] = plain(value)  # a copy: the kind's default is shared
+        fill_default(mapping, leaf, value)
 
     return fill
 

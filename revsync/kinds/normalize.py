@@ -160,5 +160,11 @@ def apply_defaults(obj: dict[str, Any], defaults: dict[str, Any]) -> None:
     for path, default in defaults.items():
         parent_path, leaf = paths.parent_and_leaf(path)
         for container in paths.mappings(obj, parent_path):
-            if container.get(leaf) in EMPTY:
-                container[leaf] = plain(default)  # a copy: the kind's default is shared
+            fill_default(container, leaf, default)
+
+
+def fill_default(mapping: dict[str, Any], leaf: str, default: Any) -> None:
+    """One default, as the API fills it: where the field is missing or empty. The one rule
+    for request bodies and for normal forms (`canonical_ops`)."""
+    if mapping.get(leaf) in EMPTY:
+        mapping[leaf] = plain(default)  # a copy: the kind's default is shared

@@ -112,7 +112,7 @@ def test_names_prefer_the_manifest_spelling_of_a_bound_object() -> None:
     now = live(
         obj("subscribers", "u1", email="ops@acme.example"), obj("organizations", "o1", name="A")
     )
-    names = Names(now, match(state, now))
+    names = Names.of_account(now, state, match(state, now))
     assert names.name_of("subscribers", "u1") == "Ops@Acme.Example"
     assert names.name_of("organizations", "o1") == "A"
     assert names.name_of("organizations", "nope") is None

@@ -77,7 +77,7 @@ def test_the_api_answer_normalises_to_the_desired_entry(target: Target, kind_nam
     applied(target, state)
     live = read_live(target.api, target.account, kinds_to_read(state, prune=False))
     binding = match(state, live)
-    names = Names(live, binding)
+    names = Names.of_account(live, state, binding)
     kind = kinds.get(kind_name)
     for entry in state.of(kind_name):
         answer = binding.bound[id(entry)].raw
@@ -183,7 +183,7 @@ def test_a_form_prepared_before_the_names_are_known_is_the_same(
     applied(target, state)
     live = read_live(target.api, target.account, kinds_to_read(state, prune=False))
     kind = kinds.get(kind_name)
-    for names in (Names(live, match(state, live)), _SomeNames()):
+    for names in (Names.of_account(live, state, match(state, live)), _SomeNames()):
         for obj in live.of(kind_name):
             prepared = kind.prepare_live(obj.raw)
             if prepared is not None:
