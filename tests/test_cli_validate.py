@@ -119,3 +119,23 @@ def test_validate_runs_as_a_module() -> None:
     )
     assert proc.returncode == 3
     assert "no such file or folder" in proc.stdout
+
+
+def test_an_api_key_filter_on_an_sdk_alert_is_a_warning_not_an_error(
+    capsys, tmp_path: Path
+) -> None:
+    """Revenium stores it and never evaluates it (revenium-api-more.md §6.5)."""
+    alert = (
+        "alerts:\n  - name: spend\n    alertType: THRESHOLD\n    metricType: TOTAL_COST\n"
+        "    operatorType: GREATER_THAN\n    threshold: 5\n    periodDuration: DAILY\n"
+        "    filters:\n      - {dimension: API_KEY, operator: IS, value: key-1}\n"
+    )
+    (tmp_path / "sdk.yaml").write_text(alert)
+    code, out, _ = run(capsys, "validate", str(tmp_path / "sdk.yaml"))
+    assert code == 0
+    assert "sdk.yaml:9:21: alerts/spend: an API_KEY filter on an SDK alert" in out
+    assert out.startswith("warning: ")
+
+    (tmp_path / "sdk.yaml").write_text(alert + "    dataSource: PROVIDER\n")
+    code, out, _ = run(capsys, "validate", str(tmp_path / "sdk.yaml"))
+    assert code == 0 and "warning" not in out

@@ -161,6 +161,7 @@ class EntryPlanner:
         steps = kind.update_steps(live, body(), changed, self.ctx)
         if not steps:
             return None
+        notes += kind.update_notes(live, changed)
         return Change(
             "",
             "update",

@@ -62,6 +62,21 @@ def violations(alert: dict[str, Any], stored: dict[str, Any] | None = None) -> l
     return out
 
 
+def cautions(alert: dict[str, Any]) -> list[Violation]:
+    """What Revenium accepts yet will not do as written (§6.5): warnings, not refusals."""
+    if (alert.get("dataSource") or "SDK") != "SDK":
+        return []
+    return [
+        (
+            ("filters", i, "dimension"),
+            "an API_KEY filter on an SDK alert is stored but never evaluated by Revenium; "
+            "filter by API key with dataSource: PROVIDER",
+        )
+        for i, row in enumerate(alert.get("filters") or [])
+        if isinstance(row, dict) and row.get("dimension") == "API_KEY"
+    ]
+
+
 def _operator(alert: dict[str, Any]) -> list[Violation]:
     operator, alert_type = alert.get("operatorType"), alert.get("alertType")
     if operator in RETIRED_OPERATORS:

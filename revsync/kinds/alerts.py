@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.desired import Entry
 from ..core.live import LiveObject
-from ..core.problems import Problem
+from ..core.problems import WARNING, Problem
 from ..core.refs import Ref
 from ..core.steps import Step
 from . import alert_rules
@@ -46,10 +46,19 @@ class Alerts(Kind):
     }
 
     def check(self, entry: Entry) -> list[Problem]:
-        return [
+        refused = [
             Problem(message, entry.where(path), entry.address)
             for path, message in alert_rules.violations(entry.fields)
         ]
+        return refused + [
+            Problem(message, entry.where(path), entry.address, severity=WARNING)
+            for path, message in alert_rules.cautions(entry.fields)
+        ]
+
+    def update_notes(self, live: LiveObject, changed: set[str]) -> list[str]:
+        if "periodDuration" in changed and live.raw.get("alertType") == alert_rules.BUDGET:
+            return ["a budget's new periodDuration restarts its calendar period (Revenium)"]
+        return []
 
     def update_steps(
         self, live: LiveObject, body: dict[str, Any], changed: set[str], ctx: KindContext

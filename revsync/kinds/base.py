@@ -491,6 +491,10 @@ class Kind:
             )
         ]
 
+    def update_notes(self, live: LiveObject, changed: set[str]) -> list[str]:
+        """What an update does beyond its field changes, for the plan to say."""
+        return []
+
     def delete_steps(self, live: LiveObject, ctx: KindContext) -> list[Step]:
         return [
             Step(

@@ -3,6 +3,10 @@
 `metadata` is the one field an update keeps: left out, null or `""`, the stored text stays
 (revenium-api-more.md §6.1), so revsync manages it only while the manifest gives a value;
 a create must carry the key, so it sends `""` when the manifest has none.
+
+The text is `key=value` pieces separated by commas; Revenium drops any other piece without
+a word, so `validate` refuses them (the plan would otherwise never settle), and the plan
+compares the pieces without regard to order or the spaces around them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.desired import Entry
+from ..core.problems import Problem
 from ..core.refs import Ref
 from ..core.steps import Step
 from .base import NO_WAY, Kind, KindContext
@@ -35,9 +40,47 @@ class Organizations(Kind):
             left.add("metadata")
         return left
 
+    def check(self, entry: Entry) -> list[Problem]:
+        text = entry.fields.get("metadata")
+        if not isinstance(text, str):
+            return []
+        secret = ("metadata",) in entry.sensitive
+        problems, seen = [], set()
+        for number, piece in enumerate(text.split(","), 1):
+            key, equals, _ = piece.partition("=")
+            if not piece.strip():
+                continue
+            shown = f"piece {number}" if secret else f"piece {number} ({piece.strip()!r})"
+            if not equals or not key.strip():
+                reason = "is not key=value: Revenium drops it silently"
+            elif key.strip() in seen:
+                reason = "repeats a key: Revenium keeps one value per key"
+            else:
+                seen.add(key.strip())
+                continue
+            where = entry.where(("metadata",))
+            problems.append(Problem(f"metadata {shown} {reason}", where, entry.address))
+        return problems
+
+    def canonical(self, obj: dict[str, Any]) -> dict[str, Any]:
+        obj = super().canonical(obj)
+        if isinstance(obj.get("metadata"), str):
+            obj["metadata"] = metadata_form(obj["metadata"])
+        return obj
+
     def create_steps(self, entry: Entry, body: dict[str, Any], ctx: KindContext) -> list[Step]:
         body.setdefault("metadata", "")  # the platform's create needs the key present
         return super().create_steps(entry, body, ctx)
+
+
+def metadata_form(text: str) -> str:
+    """`b=2, a = 1,` as `a=1,b=2`: the pieces, trimmed and sorted (how they compare)."""
+    pieces = []
+    for piece in text.split(","):
+        key, equals, value = piece.partition("=")
+        if piece.strip():
+            pieces.append(f"{key.strip()}={value.strip()}" if equals else piece.strip())
+    return ",".join(sorted(pieces))
 
 
 KIND = Organizations()

@@ -26,7 +26,8 @@ def check(state: DesiredState, strict: bool = False) -> tuple[list[Problem], lis
     errors += cycles(state)
     for kind in kinds.KINDS.values():
         for entry in state.of(kind.name):
-            errors += kind.check(entry)
+            for problem in kind.check(entry):
+                (errors if problem.severity == ERROR else warnings).append(problem)
     errors += protected_names(state)
     errors += uncleared(state)
     warnings += literal_secrets(state)

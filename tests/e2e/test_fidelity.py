@@ -63,6 +63,40 @@ def test_organization_metadata_set_by_hand_and_left_out_converges(
     assert only(env, "org")["metadata"] == "tier=gold"
 
 
+def test_organization_metadata_compares_its_pieces_not_their_spelling(
+    revsync, write, env: Emulator, api: httpx.Client
+) -> None:
+    """Revenium keeps the `key=value` pieces, not the spaces or the order they came in."""
+    path = write('organizations:\n  - name: Acme\n    metadata: "tier = gold, region=eu"\n')
+    converged(revsync, path)
+    org = only(env, "org")
+    assert org["metadata"] != "tier = gold, region=eu"  # stored as the platform spells it
+    params = {"tenantId": env.tenant_id}
+    hand = {"name": "Acme", "metadata": "region=eu,tier=gold"}
+    assert api.put(f"/organizations/{org['id']}", params=params, json=hand).status_code == 200
+    plan = revsync("plan", path, "--detailed-exitcode")
+    assert plan.code == 0 and "No changes." in plan.out, plan.out
+
+    write('organizations:\n  - name: Acme\n    metadata: "tier=silver, region=eu"\n')
+    plan = revsync("plan", path, "--detailed-exitcode")
+    assert plan.code == 2 and "tier=silver" in plan.out, plan.out
+    converged(revsync, path)
+
+
+def test_a_budget_period_change_says_it_restarts_the_period(revsync, write) -> None:
+    budget = ALERT.replace("THRESHOLD", "CUMULATIVE_USAGE").replace("DAILY", "{period}")
+    path = write(budget.format(threshold=500, period="MONTHLY"))
+    converged(revsync, path)
+    write(budget.format(threshold=500, period="QUARTERLY"))
+    plan = revsync("plan", path)
+    assert plan.code == 0, plan.err
+    assert "restarts its calendar period" in plan.out, plan.out
+    write(budget.format(threshold=600, period="QUARTERLY"))
+    converged(revsync, path)
+    write(budget.format(threshold=700, period="QUARTERLY"))
+    assert "restarts" not in revsync("plan", path).out
+
+
 def test_alert_fields_set_by_hand_and_left_out_converge(
     revsync, write, env: Emulator, api: httpx.Client
 ) -> None:

@@ -57,6 +57,21 @@ def test_organization_metadata_is_left_to_revenium_when_omitted_or_empty() -> No
     assert kind.left_to_revenium({"name": "Acme", "metadata": "a=b"}) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("tier = gold, region=eu", "region=eu,tier=gold"),
+        ("region=eu,tier=gold,", "region=eu,tier=gold"),
+        ("url=https://x.example/?a=b", "url=https://x.example/?a=b"),
+        ("", ""),
+    ],
+)
+def test_organization_metadata_compares_trimmed_pieces_in_any_order(text: str, form: str) -> None:
+    kind = kinds.get("organizations")
+    live = kind.normalize_live({"id": "o1", "name": "Acme", "metadata": text}, NoNames())
+    assert live.get("metadata", "") == form
+
+
 def test_as_stored_keeps_what_the_body_leaves_out() -> None:
     live = LiveObject("alerts", "a1", ("spend",), {**ALERT, "dataSource": "PROVIDER"})
     merged = kinds.get("alerts").as_stored(dict(ALERT), live)
