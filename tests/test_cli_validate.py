@@ -139,3 +139,20 @@ def test_an_api_key_filter_on_an_sdk_alert_is_a_warning_not_an_error(
     (tmp_path / "sdk.yaml").write_text(alert + "    dataSource: PROVIDER\n")
     code, out, _ = run(capsys, "validate", str(tmp_path / "sdk.yaml"))
     assert code == 0 and "warning" not in out
+
+
+def test_a_refused_metadata_piece_from_a_secret_variable_is_not_quoted(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ORG_TOKEN", "s3cr3t-value")
+    monkeypatch.setenv("TIER", "gold")
+    manifest = tmp_path / "orgs.yaml"
+    manifest.write_text(
+        'organizations:\n  - name: Acme\n    metadata: "${ORG_TOKEN}"\n'
+        '  - name: Beta\n    metadata: "tier ${TIER}, region=eu"\n'
+    )
+    code, out, err = run(capsys, "validate", str(manifest))
+    assert code == 3
+    assert "orgs.yaml:3:15: organizations/Acme: metadata piece 1 is not key=value" in out
+    assert "orgs.yaml:5:15: organizations/Beta: metadata piece 1 ('tier gold') is not" in out
+    assert "s3cr3t" not in out + err
