@@ -9,7 +9,8 @@ For each size an emulator process (rate limit off: stated as 100,000/s) is loade
 account of the chosen profile (benchmarks/profiles.py), through `revsync apply`; `--cache
 DIR` (BENCH_CACHE) keeps that database for the next run. Then, each as its own revsync
 process: a no-change plan (limit off: CPU and memory; the run of median CPU of
-`--repeat` runs, 3 by default), the same plan with the emulator
+`--repeat` runs, 3 by default, each after the host reference of host_reference.py, which
+says how fast the shared host was then), the same plan with the emulator
 limiting to 50 requests/s (time against the floor Σ⌈objects per kind / 100⌉ ÷ 50 s, 429s
 drawn), a plan with 1% drift, export, the naive baseline (one GET per object; up to 20,000
 objects), and an apply of new objects at 50 requests/s. Prints a table and writes
@@ -39,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import host_reference  # noqa: E402
 from _emulator_process import KEY, REVSYNC, TEAM, emulator_process  # noqa: E402
 from profiles import PROFILES  # noqa: E402
 
@@ -238,13 +240,16 @@ def run_size(
         env = bench_env(api_url)
         plan = median_run(
             [
-                measure(
-                    emu,
-                    "no-change plan",
-                    [*REVSYNC, "plan", base, "--detailed-exitcode"],
-                    env,
-                    objects,
-                )
+                {
+                    "host_ref_s": host_reference.measure(),
+                    **measure(
+                        emu,
+                        "no-change plan",
+                        [*REVSYNC, "plan", base, "--detailed-exitcode"],
+                        env,
+                        objects,
+                    ),
+                }
                 for _ in range(repeat)
             ]
         )
@@ -320,6 +325,8 @@ def notes_of(r: dict) -> str:
         notes.append(f"bound {r['bound']}")
     if "cpu_runs" in r:
         notes.append(f"median CPU of {'/'.join(map(str, r['cpu_runs']))} s")
+    if "host_ref_s" in r:
+        notes.append(f"host reference {r['host_ref_s']} s")
     if "floor_s" in r:
         notes.append(f"floor {r['floor_s']} s: {r['x_floor']}x")
     if "ratio_requests" in r:
@@ -351,8 +358,11 @@ def print_table(rows: list[dict]) -> None:
             f"\nno-change plan growth {min(plans)} -> {max(plans)} objects: "
             f"{large['wall_s'] / small['wall_s']:.1f}x time, "
             f"{large['cpu_s'] / max(0.01, small['cpu_s']):.1f}x CPU "
-            f"({max(plans) / min(plans):.0f}x objects)"
+            f"({max(plans) / min(plans):.1f}x objects)"
         )
+        if small.get("host_ref_s") and large.get("host_ref_s"):
+            growth = (large["cpu_s"] / large["host_ref_s"]) / (small["cpu_s"] / small["host_ref_s"])
+            print(f"  CPU growth in host-reference seconds (host speed taken out): {growth:.1f}x")
 
 
 def target_checks(rows: list[dict], rate: float) -> list[tuple[str, str, bool]]:
