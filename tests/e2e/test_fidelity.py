@@ -36,9 +36,7 @@ products:
 def converged(revsync, path: str) -> None:
     applied = revsync("apply", path, "--auto-approve")
     assert applied.code == 0, applied.out + applied.err
-    again = revsync("plan", path, "--detailed-exitcode")
-    assert again.code == 0, again.out + again.err
-    assert "No changes." in again.out
+    unchanged(revsync, path)
 
 
 def only(env: Emulator, kind: str) -> dict:
@@ -46,18 +44,27 @@ def only(env: Emulator, kind: str) -> dict:
     return obj
 
 
+def unchanged(revsync, path: str) -> None:
+    plan = revsync("plan", path, "--detailed-exitcode")
+    assert plan.code == 0 and "No changes." in plan.out, plan.out + plan.err
+
+
+def edit_organization_by_hand(api: httpx.Client, env: Emulator, body: dict) -> None:
+    """A PUT through the API, as the web UI would make it."""
+    org = only(env, "org")
+    answer = api.put(f"/organizations/{org['id']}", params={"tenantId": env.tenant_id}, json=body)
+    assert answer.status_code == 200, answer.text
+
+
 def test_organization_metadata_set_by_hand_and_left_out_converges(
     revsync, write, env: Emulator, api: httpx.Client
 ) -> None:
     path = write("organizations:\n  - name: Acme\n    domainAliases: [acme.example]\n")
     converged(revsync, path)
-    org = only(env, "org")
-    params = {"tenantId": env.tenant_id}
-    hand = {"name": "Acme", "domainAliases": ["acme.example"], "metadata": "tier=gold"}
-    assert api.put(f"/organizations/{org['id']}", params=params, json=hand).status_code == 200
-
-    plan = revsync("plan", path, "--detailed-exitcode")
-    assert plan.code == 0 and "No changes." in plan.out, plan.out
+    edit_organization_by_hand(
+        api, env, {"name": "Acme", "domainAliases": ["acme.example"], "metadata": "tier=gold"}
+    )
+    unchanged(revsync, path)
     write("organizations:\n  - name: Acme\n    domainAliases: [acme.example, acme.test]\n")
     converged(revsync, path)
     assert only(env, "org")["metadata"] == "tier=gold"
@@ -69,13 +76,9 @@ def test_organization_metadata_compares_its_pieces_not_their_spelling(
     """Revenium keeps the `key=value` pieces, not the spaces or the order they came in."""
     path = write('organizations:\n  - name: Acme\n    metadata: "tier = gold, region=eu"\n')
     converged(revsync, path)
-    org = only(env, "org")
-    assert org["metadata"] != "tier = gold, region=eu"  # stored as the platform spells it
-    params = {"tenantId": env.tenant_id}
-    hand = {"name": "Acme", "metadata": "region=eu,tier=gold"}
-    assert api.put(f"/organizations/{org['id']}", params=params, json=hand).status_code == 200
-    plan = revsync("plan", path, "--detailed-exitcode")
-    assert plan.code == 0 and "No changes." in plan.out, plan.out
+    assert only(env, "org")["metadata"] != "tier = gold, region=eu"  # the platform's spelling
+    edit_organization_by_hand(api, env, {"name": "Acme", "metadata": "region=eu,tier=gold"})
+    unchanged(revsync, path)
 
     write('organizations:\n  - name: Acme\n    metadata: "tier=silver, region=eu"\n')
     plan = revsync("plan", path, "--detailed-exitcode")
