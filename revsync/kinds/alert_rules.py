@@ -49,7 +49,7 @@ Violation = tuple[tuple, str]
 
 def violations(alert: dict[str, Any], stored: dict[str, Any] | None = None) -> list[Violation]:
     """Every rule of §6.5 the alert breaks; `stored` is the live alert an update changes."""
-    source = alert.get("dataSource") or "SDK"  # null is stored as SDK (§6.1)
+    source = data_source(alert)
     out: list[Violation] = []
     out += _operator(alert)
     out += _period(alert, source, stored)
@@ -62,9 +62,13 @@ def violations(alert: dict[str, Any], stored: dict[str, Any] | None = None) -> l
     return out
 
 
+def data_source(alert: dict[str, Any]) -> str:
+    return alert.get("dataSource") or "SDK"  # null is stored as SDK (§6.1)
+
+
 def cautions(alert: dict[str, Any]) -> list[Violation]:
     """What Revenium accepts yet will not do as written (§6.5): warnings, not refusals."""
-    if (alert.get("dataSource") or "SDK") != "SDK":
+    if data_source(alert) != "SDK":
         return []
     return [
         (

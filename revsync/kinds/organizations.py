@@ -45,20 +45,17 @@ class Organizations(Kind):
         if not isinstance(text, str):
             return []
         secret = ("metadata",) in entry.sensitive
+        where = entry.where(("metadata",))
         problems, seen = [], set()
-        for number, piece in enumerate(text.split(","), 1):
-            key, equals, _ = piece.partition("=")
-            if not piece.strip():
-                continue
-            shown = f"piece {number}" if secret else f"piece {number} ({piece.strip()!r})"
-            if not equals or not key.strip():
+        for number, piece, key, _ in metadata_pieces(text):
+            if key is None:
                 reason = "is not key=value: Revenium drops it silently"
-            elif key.strip() in seen:
+            elif key in seen:
                 reason = "repeats a key: Revenium keeps one value per key"
             else:
-                seen.add(key.strip())
+                seen.add(key)
                 continue
-            where = entry.where(("metadata",))
+            shown = f"piece {number}" if secret else f"piece {number} ({piece!r})"
             problems.append(Problem(f"metadata {shown} {reason}", where, entry.address))
         return problems
 
@@ -73,14 +70,24 @@ class Organizations(Kind):
         return super().create_steps(entry, body, ctx)
 
 
+def metadata_pieces(text: str) -> list[tuple[int, str, str | None, str]]:
+    """(position, piece trimmed, key or None when not `key=value`, value) of each piece that
+    is not blank: how Revenium reads the text, for checking it and for comparing it."""
+    out = []
+    for number, raw in enumerate(text.split(","), 1):
+        key, equals, value = raw.partition("=")
+        if raw.strip():
+            named = equals and key.strip()
+            out.append((number, raw.strip(), key.strip() if named else None, value.strip()))
+    return out
+
+
 def metadata_form(text: str) -> str:
     """`b=2, a = 1,` as `a=1,b=2`: the pieces, trimmed and sorted (how they compare)."""
-    pieces = []
-    for piece in text.split(","):
-        key, equals, value = piece.partition("=")
-        if piece.strip():
-            pieces.append(f"{key.strip()}={value.strip()}" if equals else piece.strip())
-    return ",".join(sorted(pieces))
+    pieces = metadata_pieces(text)
+    return ",".join(
+        sorted(piece if key is None else f"{key}={value}" for _, piece, key, value in pieces)
+    )
 
 
 KIND = Organizations()
